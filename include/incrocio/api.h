@@ -1,0 +1,22 @@
+#ifndef INCROCIO_API_H
+#define INCROCIO_API_H
+
+#include "incrocio/http.h"
+
+/* Handlers, one file per resource in src/api/. Routed by src/http/routes.c. */
+
+void incrocio_api_status_get(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx);
+void incrocio_api_openapi_get(const struct _u_request *req, struct _u_response *resp,
+                              struct incrocio_req *ctx);
+void incrocio_api_metrics_get(const struct _u_request *req, struct _u_response *resp,
+                              struct incrocio_req *ctx);
+
+void incrocio_api_offices_list(const struct _u_request *req, struct _u_response *resp,
+                               struct incrocio_req *ctx);
+void incrocio_api_office_get(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx);
+void incrocio_api_office_patch(const struct _u_request *req, struct _u_response *resp,
+                               struct incrocio_req *ctx);
+
+#endif

@@ -1,0 +1,73 @@
+#ifndef INCROCIO_DB_H
+#define INCROCIO_DB_H
+
+#include <libpq-fe.h>
+
+#include "incrocio/error.h"
+
+/* A fixed-size pool of libpq connections, shared by the HTTP worker threads.
+ *
+ * Lock discipline: one mutex guards the free list and the counters; no libpq
+ * call is ever made while holding it. A connection belongs to exactly one
+ * thread between checkout and checkin.
+ *
+ * Health: a background thread pings the server every second. While it fails,
+ * checkouts fail at once with INCROCIO_ERR_DB_UNAVAILABLE (503), and every
+ * pooled connection is reconnected before its next use, so the server recovers
+ * by itself after PostgreSQL restarts. */
+struct incrocio_db_pool;
+struct incrocio_db_conn;
+
+/* A prepared statement: resource files in src/db/ define them as static
+ * constants; each is prepared once per connection, on first use. */
+struct incrocio_stmt {
+    int id; /* unique, from enum incrocio_stmt_id */
+    int nparams;
+    const char *sql;
+};
+
+enum incrocio_stmt_id {
+    INCROCIO_STMT_OFFICES_LIST,
+    INCROCIO_STMT_OFFICE_GET,
+    INCROCIO_STMT_OFFICE_UPDATE,
+    INCROCIO_STMT_COUNT
+};
+
+/* Creates the pool (connections are opened lazily) and its health thread.
+ * The caller frees it with incrocio_db_pool_free. */
+incrocio_err incrocio_db_pool_new(const char *conninfo, int size, int checkout_timeout_ms,
+                                  struct incrocio_db_pool **out);
+void incrocio_db_pool_free(struct incrocio_db_pool *pool);
+
+/* 1 when the last health check reached the server; no round trip. */
+int incrocio_db_pool_healthy(const struct incrocio_db_pool *pool);
+
+void incrocio_db_pool_stats(struct incrocio_db_pool *pool, int *size, int *in_use, int *waiting);
+
+/* Borrows a connection, waiting at most the pool's checkout timeout. */
+incrocio_err incrocio_db_checkout(struct incrocio_db_pool *pool, struct incrocio_db_conn **out);
+
+/* Returns a connection: a transaction left open or failed is rolled back,
+ * pending results are drained, a broken connection is closed for reconnection. */
+void incrocio_db_checkin(struct incrocio_db_pool *pool, struct incrocio_db_conn *conn);
+
+/* Runs a prepared statement with text parameters (NULL for SQL NULL). On
+ * INCROCIO_OK, *res is a PGRES_TUPLES_OK or PGRES_COMMAND_OK result the caller
+ * PQclear()s; on error *res is NULL and the error is mapped: unique violation →
+ * CONFLICT, lost connection → DB_UNAVAILABLE, anything else → DB. */
+incrocio_err incrocio_db_exec(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
+                              const char *const *values, PGresult **res);
+
+/* Transactions: every multi-statement write is one. */
+incrocio_err incrocio_db_begin(struct incrocio_db_conn *conn);
+incrocio_err incrocio_db_commit(struct incrocio_db_conn *conn);
+void incrocio_db_rollback(struct incrocio_db_conn *conn);
+
+/* Maps a failed result's SQLSTATE (and the connection's state) to our enum. */
+incrocio_err incrocio_db_error_of(PGconn *pg, const PGresult *res);
+
+/* Opens one connection outside any pool (migrations, tools): the caller
+ * PQfinish()es it. NULL on failure, with a message in err (no secrets). */
+PGconn *incrocio_db_connect_new(const char *conninfo, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,65 @@
+#ifndef INCROCIO_HTTP_H
+#define INCROCIO_HTTP_H
+
+#include <jansson.h>
+#include <time.h>
+#include <ulfius.h>
+
+#include "incrocio/config.h"
+#include "incrocio/db.h"
+#include "incrocio/reqid.h"
+
+struct incrocio_metrics;
+struct incrocio_ratelimit;
+
+/* The shared services every handler may use; built once by the server, read
+ * concurrently, each service with its own lock discipline. */
+struct incrocio_app {
+    const struct incrocio_config *cfg;
+    struct incrocio_db_pool *pool;
+    struct incrocio_metrics *metrics;
+    struct incrocio_ratelimit *ratelimit;
+};
+
+struct incrocio_route;
+
+/* One request's context, owned by the dispatcher and freed after the response
+ * is built. Handlers borrow it. */
+struct incrocio_req {
+    struct incrocio_app *app;
+    const struct incrocio_route *route;
+    char request_id[INCROCIO_REQID_MAX + 1];
+    struct timespec start;
+    json_t *body; /* the parsed JSON body of routes that take one, else NULL */
+};
+
+/* Every handler has this shape and always leaves a complete response. */
+typedef void (*incrocio_handler)(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+
+enum incrocio_route_flags {
+    INCROCIO_ROUTE_JSON_BODY = 1u << 0,   /* body required, application/json */
+    INCROCIO_ROUTE_MERGE_PATCH = 1u << 1, /* body required, application/merge-patch+json */
+};
+
+struct incrocio_route {
+    const char *method; /* "GET", "PATCH", ... */
+    const char *path;   /* OpenAPI-style template: "/v1/offices/{code}" */
+    incrocio_handler handler;
+    unsigned flags;
+};
+
+/* The routes table (src/http/routes.c): every route in one place. */
+const struct incrocio_route *incrocio_routes(size_t *n);
+
+/* Serves until SIGINT or SIGTERM, then stops accepting, lets requests in
+ * flight finish (bounded by a watchdog) and returns. */
+incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incrocio_db_pool *pool);
+
+/* The route's variable (e.g. "code"), or NULL. */
+const char *incrocio_req_path_var(const struct _u_request *req, const char *name);
+
+/* A request header, case-insensitively, or NULL. */
+const char *incrocio_req_header(const struct _u_request *req, const char *name);
+
+#endif

@@ -1,0 +1,95 @@
+/* incrocio: the CLI. serve | migrate | version | --help */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yder.h>
+
+#include "incrocio/config.h"
+#include "incrocio/db.h"
+#include "incrocio/http.h"
+#include "incrocio/migrate.h"
+
+static const char *env(const char *name)
+{
+    return getenv(name);
+}
+
+static int migrate(const struct incrocio_config *cfg)
+{
+    char err[512];
+    int applied = 0;
+
+    if (incrocio_migrate_run(cfg->database_url, &applied, err, sizeof err) != INCROCIO_OK) {
+        y_log_message(Y_LOG_LEVEL_ERROR, "%s", err);
+        return 1;
+    }
+    y_log_message(Y_LOG_LEVEL_INFO, "migrations: %d applied, schema up to date", applied);
+    return 0;
+}
+
+static int serve(const struct incrocio_config *cfg)
+{
+    struct incrocio_db_pool *pool = NULL;
+    incrocio_err err;
+
+    if (cfg->migrate && migrate(cfg) != 0)
+        return 1;
+    err = incrocio_db_pool_new(cfg->database_url, cfg->pool_size, cfg->pool_timeout_ms, &pool);
+    if (err != INCROCIO_OK) {
+        y_log_message(Y_LOG_LEVEL_ERROR, "database pool: %s", incrocio_err_str(err));
+        return 1;
+    }
+    err = incrocio_server_run(cfg, pool);
+    incrocio_db_pool_free(pool);
+    if (err != INCROCIO_OK) {
+        y_log_message(Y_LOG_LEVEL_ERROR, "server: %s", incrocio_err_str(err));
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct incrocio_config cfg;
+    const char *cmd = argc > 1 ? argv[1] : NULL;
+    char err[256];
+    sigset_t signals;
+    int rc;
+
+    if (cmd == NULL || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        fputs(incrocio_config_usage(), cmd ? stdout : stderr);
+        return cmd ? 0 : 2;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("incrocio %s\n", INCROCIO_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0) {
+        fprintf(stderr, "incrocio: unknown command '%.80s' (try incrocio --help)\n", cmd);
+        return 2;
+    }
+    if (incrocio_config_parse(&cfg, argc - 1, argv + 1, env, err, sizeof err) != INCROCIO_OK) {
+        fprintf(stderr, "incrocio: %s\n", err);
+        return 2;
+    }
+    if (cfg.database_url[0] == '\0') {
+        fprintf(stderr, "incrocio: invalid DATABASE_URL: not set (or pass --database-url)\n");
+        return 2;
+    }
+
+    /* Every thread inherits this mask; the server takes the signals with
+     * sigwait() and shuts down in order. */
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    y_init_logs("incrocio", Y_LOG_MODE_CONSOLE, (unsigned long)cfg.log_level, NULL,
+                "incrocio " INCROCIO_VERSION);
+    rc = strcmp(cmd, "serve") == 0 ? serve(&cfg) : migrate(&cfg);
+    y_close_logs();
+    return rc;
+}
