@@ -10,11 +10,11 @@
 
 struct incrocio_office {
     char code[8];
-    char name[208];
+    char name[808]; /* 200 characters of up to 4 bytes */
     char province[4];
     char comune_istat[8];
     char comune_name[128];
-    char address[208];
+    char address[808];
     double lat, lon;
     int has_phone, has_email;
     char phone[48];
@@ -36,8 +36,8 @@ enum incrocio_office_field {
  * email with has_* == 0 removes it. */
 struct incrocio_office_patch {
     unsigned set;
-    char name[208];
-    char address[208];
+    char name[808]; /* 200 characters of up to 4 bytes */
+    char address[808];
     double lat, lon;
     int has_phone, has_email;
     char phone[48];

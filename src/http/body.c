@@ -107,7 +107,8 @@ int incrocio_body_parse(const struct _u_request *req, struct _u_response *resp,
         bad_json(req, resp, ctx, "json.depth", detail);
         return 0;
     }
-    body = json_loadb(req->binary_body, req->binary_body_length, JSON_REJECT_DUPLICATES, &jerr);
+    body = json_loadb(req->binary_body, req->binary_body_length,
+                      JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (body == NULL) {
         int dup = json_error_code(&jerr) == json_error_duplicate_key;
         snprintf(detail, sizeof detail, "invalid JSON at line %d, column %d (byte %d): %s",
