@@ -268,7 +268,7 @@ incrocio_err incrocio_config_parse(struct incrocio_config *cfg, int argc, char *
         longopts[i].flag = NULL;
         longopts[i].val = settings[i].opt;
     }
-    memset(&longopts[N_SETTINGS], 0, sizeof longopts[N_SETTINGS]);
+    longopts[N_SETTINGS] = (struct option){0};
 
     optind = 0; /* GNU: full re-initialisation, so the parser can run more than once */
     opterr = 0;

@@ -13,6 +13,7 @@ void incrocio_api_openapi_get(const struct _u_request *req, struct _u_response *
 {
     (void)req;
     (void)ctx;
+    incrocio_respond_header(resp, "Cache-Control", "no-cache");
     incrocio_respond_bytes(resp, 200, "application/yaml", incrocio_embedded_openapi.data,
                            incrocio_embedded_openapi.len);
 }

@@ -84,6 +84,8 @@ void incrocio_api_offices_list(const struct _u_request *req, struct _u_response 
         incrocio_respond_header(resp, "Link", link);
     }
     free(offices);
+    /* Reference data: caches may keep it, but must revalidate. */
+    incrocio_respond_header(resp, "Cache-Control", "no-cache");
     body = json_pack("{s:o, s:o}", "items", items, "next_cursor",
                      cursor[0] ? json_string(cursor) : json_null());
     incrocio_respond_json(resp, 200, body, NULL);
@@ -112,6 +114,7 @@ static void send_office(struct _u_response *resp, const struct incrocio_office *
 
     incrocio_etag_of_version(o->version, etag, sizeof etag);
     incrocio_respond_header(resp, "ETag", etag);
+    incrocio_respond_header(resp, "Cache-Control", "no-cache");
     incrocio_respond_json(resp, 200, body, NULL);
     json_decref(body);
 }
@@ -143,6 +146,7 @@ void incrocio_api_office_get(const struct _u_request *req, struct _u_response *r
     incrocio_etag_of_version(office.version, etag, sizeof etag);
     if (incrocio_etag_matches(incrocio_req_header(req, "If-None-Match"), etag, 1)) {
         incrocio_respond_header(resp, "ETag", etag);
+        incrocio_respond_header(resp, "Cache-Control", "no-cache");
         incrocio_respond_empty(resp, 304);
         return;
     }

@@ -333,7 +333,7 @@ incrocio_err incrocio_db_error_of(PGconn *pg, const PGresult *res)
     return INCROCIO_ERR_DB;
 }
 
-static incrocio_err fail(struct incrocio_db_conn *conn, PGresult *res, const char *what)
+static incrocio_err result_error(struct incrocio_db_conn *conn, PGresult *res, const char *what)
 {
     incrocio_err err = incrocio_db_error_of(conn->pg, res);
 
@@ -358,14 +358,14 @@ incrocio_err incrocio_db_exec(struct incrocio_db_conn *conn, const struct incroc
     if (!conn->prepared[stmt->id]) {
         res = PQprepare(conn->pg, name, stmt->sql, stmt->nparams, NULL);
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            return fail(conn, res, name);
+            return result_error(conn, res, name);
         PQclear(res);
         conn->prepared[stmt->id] = 1;
     }
     res = PQexecPrepared(conn->pg, name, stmt->nparams, values, NULL, NULL, 0);
     st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-        return fail(conn, res, name);
+        return result_error(conn, res, name);
     *out = res;
     return INCROCIO_OK;
 }
@@ -375,7 +375,7 @@ static incrocio_err simple(struct incrocio_db_conn *conn, const char *sql)
     PGresult *res = PQexec(conn->pg, sql);
 
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        return fail(conn, res, sql);
+        return result_error(conn, res, sql);
     PQclear(res);
     return INCROCIO_OK;
 }

@@ -164,6 +164,9 @@ static int on_request(const struct _u_request *req, struct _u_response *resp, vo
     else
         incrocio_reqid_generate(ctx.request_id);
     incrocio_respond_header(resp, "X-Request-Id", ctx.request_id);
+    /* Responses may carry personal data: nothing is cached unless a handler
+     * says otherwise. */
+    incrocio_respond_header(resp, "Cache-Control", "no-store");
 
     serve(req, resp, &ctx, ep);
 
