@@ -173,3 +173,31 @@ class RateLimitTest(ApiTest):
         self.assertTrue(1 <= int(r.header("x-ratelimit-reset")) <= 60)
         time.sleep(retry + 0.2)
         self.assertEqual(self.server.get("/v1/status").status, 200)
+
+
+class IdleTimeoutTest(ApiTest):
+    server_args = ("--idle-timeout", "1")
+
+    def closed_within(self, sock, seconds):
+        import socket as s
+        sock.settimeout(seconds)
+        try:
+            return sock.recv(1024) == b""
+        except s.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+
+    def test_idle_and_slow_clients_are_disconnected(self):
+        import socket as s
+        idle = s.create_connection(("127.0.0.1", self.server.port))
+        slow = s.create_connection(("127.0.0.1", self.server.port))
+        slow.sendall(b"GET /v1/status HTTP/1.1\r\nHost: x\r\n")  # never finishes its headers
+        t0 = time.time()
+        self.assertTrue(self.closed_within(idle, 5))
+        self.assertTrue(self.closed_within(slow, 5))
+        self.assertLess(time.time() - t0, 5)
+        idle.close()
+        slow.close()
+        # the server is still fine
+        self.assertEqual(self.server.get("/v1/status").status, 200)
