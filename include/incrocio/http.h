@@ -8,6 +8,7 @@
 #include "incrocio/config.h"
 #include "incrocio/db.h"
 #include "incrocio/reqid.h"
+#include "incrocio/router.h"
 
 struct incrocio_metrics;
 struct incrocio_ratelimit;
@@ -30,7 +31,8 @@ struct incrocio_req {
     const struct incrocio_route *route;
     char request_id[INCROCIO_REQID_MAX + 1];
     struct timespec start;
-    json_t *body; /* the parsed JSON body of routes that take one, else NULL */
+    json_t *body;                   /* the parsed JSON body of routes that take one, else NULL */
+    struct incrocio_path_vars vars; /* the route's path variables, decoded */
 };
 
 /* Every handler has this shape and always leaves a complete response. */
@@ -56,8 +58,8 @@ const struct incrocio_route *incrocio_routes(size_t *n);
  * flight finish (bounded by a watchdog) and returns. */
 incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incrocio_db_pool *pool);
 
-/* The route's variable (e.g. "code"), or NULL. */
-const char *incrocio_req_path_var(const struct _u_request *req, const char *name);
+/* The route's path variable (e.g. "code"), percent-decoded, or NULL. */
+const char *incrocio_req_path_var(const struct incrocio_req *ctx, const char *name);
 
 /* A request header, case-insensitively, or NULL. */
 const char *incrocio_req_header(const struct _u_request *req, const char *name);

@@ -19,10 +19,9 @@ struct incrocio_page {
     char after[INCROCIO_CURSOR_MAX]; /* the last key of the previous page */
 };
 
-/* Flags every query parameter that is neither in allowed (NULL-terminated)
- * nor a variable of the route's path. */
-void incrocio_query_reject_unknown(const struct _u_request *req, const struct incrocio_route *route,
-                                   const char *const *allowed, json_t *errors);
+/* Flags every query parameter not in allowed (NULL-terminated). */
+void incrocio_query_reject_unknown(const struct _u_request *req, const char *const *allowed,
+                                   json_t *errors);
 
 /* limit (1..INCROCIO_LIMIT_MAX, default INCROCIO_LIMIT_DEFAULT) and cursor
  * (made for scope). */

@@ -41,7 +41,7 @@ void incrocio_api_offices_list(const struct _u_request *req, struct _u_response 
     incrocio_err err;
     int n = 0;
 
-    incrocio_query_reject_unknown(req, ctx->route, allowed, errors);
+    incrocio_query_reject_unknown(req, allowed, errors);
     incrocio_query_page(req, CURSOR_SCOPE, &page, errors);
     if (province && !province_valid(province))
         incrocio_problem_add_param(errors, "province", "province.syntax",
@@ -98,7 +98,7 @@ static int no_query(const struct _u_request *req, struct _u_response *resp,
 {
     json_t *errors = json_array();
 
-    incrocio_query_reject_unknown(req, ctx->route, NULL, errors);
+    incrocio_query_reject_unknown(req, NULL, errors);
     if (json_array_size(errors) > 0) {
         incrocio_query_fail(req, resp, ctx, errors);
         return 0;
@@ -122,7 +122,7 @@ static void send_office(struct _u_response *resp, const struct incrocio_office *
 void incrocio_api_office_get(const struct _u_request *req, struct _u_response *resp,
                              struct incrocio_req *ctx)
 {
-    const char *code = incrocio_req_path_var(req, "code");
+    const char *code = incrocio_req_path_var(ctx, "code");
     struct incrocio_db_conn *conn;
     struct incrocio_office office;
     incrocio_err err;
@@ -177,7 +177,7 @@ static long if_match_version(const char *h)
 void incrocio_api_office_patch(const struct _u_request *req, struct _u_response *resp,
                                struct incrocio_req *ctx)
 {
-    const char *code = incrocio_req_path_var(req, "code");
+    const char *code = incrocio_req_path_var(ctx, "code");
     const char *if_match = incrocio_req_header(req, "If-Match");
     struct incrocio_office_patch patch;
     struct incrocio_office office;

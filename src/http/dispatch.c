@@ -13,24 +13,11 @@
 #include "incrocio/problem.h"
 #include "incrocio/ratelimit.h"
 #include "incrocio/respond.h"
-
-#define UNMATCHED "unmatched"
-
-enum endpoint_kind { EP_ROUTE, EP_METHOD_NOT_ALLOWED, EP_NOT_FOUND };
-
-struct endpoint {
-    struct incrocio_app *app;
-    const struct incrocio_route *route; /* NULL for the 405 and 404 endpoints */
-    enum endpoint_kind kind;
-    size_t label; /* index into labels: the path template, or UNMATCHED */
-    char allow[96];
-};
+#include "incrocio/router.h"
 
 struct incrocio_dispatch {
-    struct endpoint *endpoints;
-    size_t n_endpoints;
-    const char **labels;
-    size_t n_labels;
+    struct incrocio_app *app;
+    struct incrocio_router *router;
 };
 
 const char *incrocio_req_header(const struct _u_request *req, const char *name)
@@ -38,9 +25,12 @@ const char *incrocio_req_header(const struct _u_request *req, const char *name)
     return u_map_get_case(req->map_header, name);
 }
 
-const char *incrocio_req_path_var(const struct _u_request *req, const char *name)
+const char *incrocio_req_path_var(const struct incrocio_req *ctx, const char *name)
 {
-    return u_map_get(req->map_url, name);
+    for (int i = 0; i < ctx->vars.n; i++)
+        if (strcmp(ctx->vars.names[i], name) == 0)
+            return ctx->vars.values[i];
+    return NULL;
 }
 
 static double elapsed_s(const struct timespec *start)
@@ -98,16 +88,16 @@ static int rate_limit(const struct _u_request *req, struct _u_response *resp,
 }
 
 static void options_or_405(const struct _u_request *req, struct _u_response *resp,
-                           struct incrocio_req *ctx, const struct endpoint *ep)
+                           struct incrocio_req *ctx, const char *allow)
 {
     char detail[160];
 
-    incrocio_respond_header(resp, "Allow", ep->allow);
+    incrocio_respond_header(resp, "Allow", allow);
     if (strcmp(req->http_verb, "OPTIONS") == 0) {
         if (incrocio_cors_origin_allowed(ctx->app->cfg->cors_origins,
                                          incrocio_req_header(req, "Origin")) &&
             incrocio_req_header(req, "Access-Control-Request-Method") != NULL) {
-            incrocio_respond_header(resp, "Access-Control-Allow-Methods", ep->allow);
+            incrocio_respond_header(resp, "Access-Control-Allow-Methods", allow);
             incrocio_respond_header(resp, "Access-Control-Allow-Headers",
                                     INCROCIO_CORS_ALLOW_HEADERS);
             incrocio_respond_header(resp, "Access-Control-Max-Age", "600");
@@ -115,49 +105,53 @@ static void options_or_405(const struct _u_request *req, struct _u_response *res
         incrocio_respond_empty(resp, 204);
         return;
     }
-    snprintf(detail, sizeof detail, "this resource supports %s", ep->allow);
+    snprintf(detail, sizeof detail, "this resource supports %s", allow);
     incrocio_problem_send(req, resp, ctx, 405, "method-not-allowed", detail, NULL);
 }
 
 static void serve(const struct _u_request *req, struct _u_response *resp, struct incrocio_req *ctx,
-                  const struct endpoint *ep)
+                  enum incrocio_match match, const char *allow)
 {
     const struct incrocio_config *cfg = ctx->app->cfg;
+    const struct incrocio_route *route = ctx->route;
 
     if (!rate_limit(req, resp, ctx))
         return;
     incrocio_cors_decorate(cfg->cors_origins, req, resp);
     if (incrocio_body_too_large(req, resp, ctx, cfg->body_limit))
         return;
-    switch (ep->kind) {
-    case EP_NOT_FOUND:
+    if (match == INCROCIO_MATCH_NONE) {
         incrocio_problem_send(req, resp, ctx, 404, "not-found", "no resource at this address",
                               NULL);
         return;
-    case EP_METHOD_NOT_ALLOWED: options_or_405(req, resp, ctx, ep); return;
-    case EP_ROUTE: break;
     }
-    if ((ep->route->flags & INCROCIO_ROUTE_JSON_BODY) &&
+    if (match == INCROCIO_MATCH_METHOD) {
+        options_or_405(req, resp, ctx, allow);
+        return;
+    }
+    if ((route->flags & INCROCIO_ROUTE_JSON_BODY) &&
         !incrocio_body_parse(req, resp, ctx, "application/json"))
         return;
-    if ((ep->route->flags & INCROCIO_ROUTE_MERGE_PATCH) &&
+    if ((route->flags & INCROCIO_ROUTE_MERGE_PATCH) &&
         !incrocio_body_parse(req, resp, ctx, "application/merge-patch+json"))
         return;
-    ep->route->handler(req, resp, ctx);
+    route->handler(req, resp, ctx);
 }
 
+/* The one ulfius callback: every request comes through here. */
 static int on_request(const struct _u_request *req, struct _u_response *resp, void *user_data)
 {
-    const struct endpoint *ep = user_data;
-    struct incrocio_dispatch *d = NULL;
-    struct incrocio_req ctx;
+    const struct incrocio_dispatch *d = user_data;
     const char *rid = incrocio_req_header(req, "X-Request-Id");
+    const char *allow = NULL;
+    struct incrocio_req ctx;
+    enum incrocio_match match;
+    size_t label, n_labels;
     double seconds;
 
-    (void)d;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.app = ep->app;
-    ctx.route = ep->route;
+    ctx.app = d->app;
+    ctx.route = NULL;
+    ctx.body = NULL;
     clock_gettime(CLOCK_MONOTONIC, &ctx.start);
     if (incrocio_reqid_valid(rid))
         snprintf(ctx.request_id, sizeof ctx.request_id, "%s", rid);
@@ -168,123 +162,45 @@ static int on_request(const struct _u_request *req, struct _u_response *resp, vo
      * says otherwise. */
     incrocio_respond_header(resp, "Cache-Control", "no-store");
 
-    serve(req, resp, &ctx, ep);
+    match = incrocio_router_match(d->router, req->http_verb, req->url_path, &ctx.route, &allow,
+                                  &label, &ctx.vars);
+    serve(req, resp, &ctx, match, allow);
 
     seconds = elapsed_s(&ctx.start);
-    incrocio_metrics_observe(ctx.app->metrics, ep->label, req->http_verb, (unsigned)resp->status,
+    incrocio_metrics_observe(ctx.app->metrics, label, req->http_verb, (unsigned)resp->status,
                              seconds);
-    /* The access log: the route's template, never the path or query values. */
-    y_log_message(Y_LOG_LEVEL_INFO, "%s %s %ld %.3fms rid=%s",
-                  ep->kind == EP_NOT_FOUND ? "-" : req->http_verb,
-                  ep->kind == EP_NOT_FOUND ? UNMATCHED : (ep->route ? ep->route->path : "(405)"),
-                  resp->status, seconds * 1000.0, ctx.request_id);
+    /* The access log: the route's template, never the path or query values.
+     * yder formats before it filters, so the level is checked here. */
+    if (ctx.app->cfg->log_level >= Y_LOG_LEVEL_INFO)
+        y_log_message(Y_LOG_LEVEL_INFO, "%s %s %ld %.3fms rid=%s",
+                      match == INCROCIO_MATCH_NONE ? "-" : req->http_verb,
+                      incrocio_router_labels(d->router, &n_labels)[label], resp->status,
+                      seconds * 1000.0, ctx.request_id);
     json_decref(ctx.body);
     return U_CALLBACK_COMPLETE;
-}
-
-/* "/v1/offices/{code}" → "/v1/offices/:code" */
-static void ulfius_path(const char *tmpl, char *out, size_t outlen)
-{
-    size_t o = 0;
-
-    for (const char *p = tmpl; *p && o + 1 < outlen; p++) {
-        if (*p == '{')
-            out[o++] = ':';
-        else if (*p != '}')
-            out[o++] = *p;
-    }
-    out[o] = '\0';
-}
-
-static size_t label_of(struct incrocio_dispatch *d, const char *label)
-{
-    for (size_t i = 0; i < d->n_labels; i++)
-        if (strcmp(d->labels[i], label) == 0)
-            return i;
-    d->labels[d->n_labels] = label;
-    return d->n_labels++;
-}
-
-static int add(struct _u_instance *instance, const char *method, const char *path, unsigned prio,
-               struct endpoint *ep)
-{
-    char upath[160];
-
-    ulfius_path(path, upath, sizeof upath);
-    return ulfius_add_endpoint_by_val(instance, method, NULL, upath, prio, on_request, ep) == U_OK
-               ? 0
-               : -1;
 }
 
 incrocio_err incrocio_dispatch_new(struct _u_instance *instance, struct incrocio_app *app,
                                    struct incrocio_dispatch **out)
 {
-    size_t n_routes, e = 0;
+    size_t n_routes, n_labels;
     const struct incrocio_route *routes = incrocio_routes(&n_routes);
     struct incrocio_dispatch *d = calloc(1, sizeof *d);
-    int rc = 0;
+    const char *const *labels;
+    incrocio_err err;
 
     if (d == NULL)
         return INCROCIO_ERR_NOMEM;
-    /* At most: each route, one 405 endpoint per route, the 404 one. */
-    d->endpoints = calloc(2 * n_routes + 1, sizeof *d->endpoints);
-    d->labels = calloc(n_routes + 1, sizeof *d->labels);
-    if (!d->endpoints || !d->labels) {
-        incrocio_dispatch_free(d);
-        return INCROCIO_ERR_NOMEM;
+    d->app = app;
+    err = incrocio_router_new(routes, n_routes, &d->router);
+    if (err != INCROCIO_OK) {
+        free(d);
+        return err;
     }
-
-    for (size_t i = 0; i < n_routes; i++) {
-        struct endpoint *ep = &d->endpoints[e++];
-
-        ep->app = app;
-        ep->route = &routes[i];
-        ep->kind = EP_ROUTE;
-        ep->label = label_of(d, routes[i].path);
-        rc |= add(instance, routes[i].method, routes[i].path, 0, ep);
-        if (strcmp(routes[i].method, "GET") == 0)
-            rc |= add(instance, "HEAD", routes[i].path, 0, ep);
-    }
-    /* One 405/OPTIONS endpoint per path, listing the path's methods. */
-    for (size_t i = 0; i < n_routes; i++) {
-        struct endpoint *ep;
-        int seen = 0;
-
-        for (size_t j = 0; j < i; j++)
-            seen |= strcmp(routes[j].path, routes[i].path) == 0;
-        if (seen)
-            continue;
-        ep = &d->endpoints[e++];
-        ep->app = app;
-        ep->kind = EP_METHOD_NOT_ALLOWED;
-        ep->label = label_of(d, routes[i].path);
-        for (size_t j = 0; j < n_routes; j++) {
-            if (strcmp(routes[j].path, routes[i].path) != 0)
-                continue;
-            if (strcmp(routes[j].method, "GET") == 0)
-                strcat(ep->allow, "GET, HEAD, ");
-            else
-                strcat(strcat(ep->allow, routes[j].method), ", ");
-        }
-        strcat(ep->allow, "OPTIONS");
-        rc |= add(instance, "*", routes[i].path, 1, ep);
-    }
-    /* Below everything: ulfius answers an unmatched path with an empty 200
-     * once any wildcard endpoint exists, so this one must always catch it. */
-    {
-        struct endpoint *ep = &d->endpoints[e++];
-        ep->app = app;
-        ep->kind = EP_NOT_FOUND;
-        ep->label = label_of(d, UNMATCHED);
-        rc |= add(instance, "*", "*", 2, ep);
-    }
-    d->n_endpoints = e;
-    if (rc != 0) {
-        incrocio_dispatch_free(d);
-        return INCROCIO_ERR_INTERNAL;
-    }
-    app->metrics = incrocio_metrics_new(d->n_labels, d->labels);
-    if (app->metrics == NULL) {
+    labels = incrocio_router_labels(d->router, &n_labels);
+    app->metrics = incrocio_metrics_new(n_labels, labels);
+    if (app->metrics == NULL ||
+        ulfius_add_endpoint_by_val(instance, "*", NULL, "*", 0, on_request, d) != U_OK) {
         incrocio_dispatch_free(d);
         return INCROCIO_ERR_NOMEM;
     }
@@ -296,7 +212,6 @@ void incrocio_dispatch_free(struct incrocio_dispatch *d)
 {
     if (d == NULL)
         return;
-    free(d->endpoints);
-    free(d->labels);
+    incrocio_router_free(d->router);
     free(d);
 }

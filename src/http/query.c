@@ -10,23 +10,13 @@ const char *incrocio_query_get(const struct _u_request *req, const char *name)
     return u_map_get(req->map_url, name);
 }
 
-static int is_path_var(const struct incrocio_route *route, const char *key)
-{
-    char var[80];
-
-    if (route == NULL || strlen(key) > 64)
-        return 0;
-    snprintf(var, sizeof var, "{%s}", key);
-    return strstr(route->path, var) != NULL;
-}
-
-void incrocio_query_reject_unknown(const struct _u_request *req, const struct incrocio_route *route,
-                                   const char *const *allowed, json_t *errors)
+void incrocio_query_reject_unknown(const struct _u_request *req, const char *const *allowed,
+                                   json_t *errors)
 {
     const char **keys = u_map_enum_keys(req->map_url);
 
     for (size_t i = 0; keys && keys[i]; i++) {
-        int known = is_path_var(route, keys[i]);
+        int known = 0;
         char detail[160];
 
         for (size_t a = 0; !known && allowed && allowed[a]; a++)

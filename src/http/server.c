@@ -138,7 +138,7 @@ incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incro
             {MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s, NULL},
             {MHD_OPTION_CONNECTION_LIMIT, 16384, NULL},
             {MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL},
-            {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
+            {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 16 * 1024, NULL},
             {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, &srv},
             {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, &srv},
             {MHD_OPTION_END, 0, NULL},
