@@ -20,8 +20,7 @@ duration=${BENCH_DURATION:-10s}
 conns=(8 64 1000)
 nginx_workers=2
 
-# libcmocka-dev: meson.build's tests/db needs it at `meson setup` time.
-ensure_packages "${RUN_PACKAGES[@]}" libcmocka-dev curl wrk nginx-light
+ensure_packages "${RUN_PACKAGES[@]}" curl wrk nginx-light
 
 echo "== build (release) in build-bench"
 [ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release >/dev/null
