@@ -20,6 +20,8 @@ enum {
     OPT_LOG_LEVEL,
     OPT_CORS,
     OPT_RATE_LIMIT,
+    OPT_RATE_LIMITS,
+    OPT_METRICS_PRIVATE,
     OPT_NO_MIGRATE,
 };
 
@@ -42,6 +44,8 @@ static const struct setting settings[] = {
     {"log-level", OPT_LOG_LEVEL, "INCROCIO_LOG_LEVEL"},
     {"cors-origins", OPT_CORS, "INCROCIO_CORS_ORIGINS"},
     {"rate-limit", OPT_RATE_LIMIT, "INCROCIO_RATE_LIMIT"},
+    {"rate-limits", OPT_RATE_LIMITS, "INCROCIO_RATE_LIMITS"},
+    {"metrics-private", OPT_METRICS_PRIVATE, "INCROCIO_METRICS_PRIVATE"},
     {"no-migrate", OPT_NO_MIGRATE, "INCROCIO_MIGRATE"},
 };
 
@@ -55,6 +59,9 @@ const char *incrocio_config_usage(void)
            "  serve      migrate (unless --no-migrate) and serve the API\n"
            "  migrate    apply the pending SQL migrations and exit\n"
            "  version    print the version and exit\n"
+           "  keys       create, list or revoke API keys (incrocio keys for usage;\n"
+           "             DATABASE_URL from the environment)\n"
+           "  routes     print every route and the roles it admits\n"
            "\n"
            "options (environment variable in brackets):\n"
            "  --listen ADDR          IP address to bind (INCROCIO_LISTEN, default 127.0.0.1)\n"
@@ -69,8 +76,11 @@ const char *incrocio_config_usage(void)
            "  --log-level LEVEL      error|warning|info|debug (INCROCIO_LOG_LEVEL, default info)\n"
            "  --cors-origins LIST    allowed browser origins, comma-separated "
            "(INCROCIO_CORS_ORIGINS, default none)\n"
-           "  --rate-limit N         requests per minute per client (INCROCIO_RATE_LIMIT, "
-           "default 600)\n"
+           "  --rate-limit N         requests per minute per client address without a key "
+           "(INCROCIO_RATE_LIMIT, default 600)\n"
+           "  --rate-limits LIST     requests per minute per key, by role (INCROCIO_RATE_LIMITS,\n"
+           "                         default admin=6000,operator=3000,portal=6000,employer=600)\n"
+           "  --metrics-private      /metrics for admin keys only (INCROCIO_METRICS_PRIVATE=1)\n"
            "  --no-migrate           serve without migrating (INCROCIO_MIGRATE=0)\n";
 }
 
@@ -86,6 +96,10 @@ static void defaults(struct incrocio_config *cfg)
     cfg->idle_timeout_s = 30;
     cfg->log_level = Y_LOG_LEVEL_INFO;
     cfg->rate_limit = 600;
+    cfg->role_rate_limits[INCROCIO_ROLE_ADMIN] = 6000;
+    cfg->role_rate_limits[INCROCIO_ROLE_OPERATOR] = 3000;
+    cfg->role_rate_limits[INCROCIO_ROLE_PORTAL] = 6000;
+    cfg->role_rate_limits[INCROCIO_ROLE_EMPLOYER] = 600;
     cfg->migrate = 1;
 }
 
@@ -145,6 +159,35 @@ static int valid_origins(const char *s)
             return 0;
     }
     return 1;
+}
+
+/* "role=N,role=N": sets the named roles' limits; others keep theirs. */
+static int parse_role_limits(const char *s, int *limits)
+{
+    char buf[256], *save = NULL;
+    int out[INCROCIO_ROLE_COUNT];
+
+    if (strlen(s) >= sizeof buf || *s == '\0')
+        return -1;
+    memcpy(out, limits, sizeof out);
+    strcpy(buf, s);
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        long v;
+        int role;
+
+        if (eq == NULL)
+            return -1;
+        *eq = '\0';
+        role = incrocio_role_parse(item);
+        if (role < 0 || parse_int(eq + 1, 1, 100000000, &v) != 0)
+            return -1;
+        out[role] = (int)v;
+    }
+    if (s[strlen(s) - 1] == ',' || strstr(s, ",,") != NULL)
+        return -1;
+    memcpy(limits, out, sizeof out);
+    return 0;
 }
 
 static int log_level_of(const char *s)
@@ -226,6 +269,15 @@ static int apply(struct incrocio_config *cfg, const struct setting *st, const ch
         if (ok)
             cfg->rate_limit = (int)v;
         break;
+    case OPT_RATE_LIMITS: ok = parse_role_limits(value, cfg->role_rate_limits) == 0; break;
+    case OPT_METRICS_PRIVATE:
+        if (from_env) {
+            ok = strcmp(value, "0") == 0 || strcmp(value, "1") == 0;
+            cfg->metrics_private = strcmp(value, "1") == 0;
+        } else {
+            cfg->metrics_private = 1;
+        }
+        break;
     case OPT_NO_MIGRATE:
         if (from_env) {
             ok = strcmp(value, "0") == 0 || strcmp(value, "1") == 0;
@@ -264,7 +316,10 @@ incrocio_err incrocio_config_parse(struct incrocio_config *cfg, int argc, char *
 
     for (size_t i = 0; i < N_SETTINGS; i++) {
         longopts[i].name = settings[i].flag;
-        longopts[i].has_arg = settings[i].opt == OPT_NO_MIGRATE ? no_argument : required_argument;
+        longopts[i].has_arg =
+            settings[i].opt == OPT_NO_MIGRATE || settings[i].opt == OPT_METRICS_PRIVATE
+                ? no_argument
+                : required_argument;
         longopts[i].flag = NULL;
         longopts[i].val = settings[i].opt;
     }

@@ -8,6 +8,7 @@
 #include "incrocio/config.h"
 #include "incrocio/db.h"
 #include "incrocio/http.h"
+#include "incrocio/keys.h"
 #include "incrocio/migrate.h"
 
 static const char *env(const char *name)
@@ -49,6 +50,28 @@ static int serve(const struct incrocio_config *cfg)
     return 0;
 }
 
+/* incrocio routes: the routes table with the roles each admits, one per line
+ * ("GET /v1/offices admin,operator,portal,employer"), for tests and audits. */
+static int print_routes(void)
+{
+    size_t n;
+    const struct incrocio_route *routes = incrocio_routes(&n);
+
+    for (size_t i = 0; i < n; i++) {
+        const char *sep = "";
+
+        printf("%s %s ", routes[i].method, routes[i].path);
+        for (int r = 0; r < INCROCIO_ROLE_COUNT; r++) {
+            if (routes[i].access & INCROCIO_ROLE_BIT(r)) {
+                printf("%s%s", sep, incrocio_role_name((enum incrocio_role)r));
+                sep = ",";
+            }
+        }
+        putchar('\n');
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct incrocio_config cfg;
@@ -66,6 +89,10 @@ int main(int argc, char **argv)
         printf("incrocio %s\n", INCROCIO_VERSION);
         return 0;
     }
+    if (strcmp(cmd, "routes") == 0)
+        return print_routes();
+    if (strcmp(cmd, "keys") == 0)
+        return incrocio_cli_keys(argc - 1, argv + 1, getenv("DATABASE_URL"), stdout, stderr);
     if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0) {
         fprintf(stderr, "incrocio: unknown command '%.80s' (try incrocio --help)\n", cmd);
         return 2;

@@ -19,4 +19,7 @@ void incrocio_api_office_get(const struct _u_request *req, struct _u_response *r
 void incrocio_api_office_patch(const struct _u_request *req, struct _u_response *resp,
                                struct incrocio_req *ctx);
 
+void incrocio_api_audit_list(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx);
+
 #endif

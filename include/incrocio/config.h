@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "incrocio/auth.h"
 #include "incrocio/error.h"
 
 /* Server configuration: defaults, then environment, then flags. Fixed-size
@@ -18,8 +19,14 @@ struct incrocio_config {
     int idle_timeout_s;      /* INCROCIO_IDLE_TIMEOUT, --idle-timeout (seconds) */
     int log_level;           /* INCROCIO_LOG_LEVEL, --log-level: a yder Y_LOG_LEVEL_* */
     char cors_origins[1024]; /* INCROCIO_CORS_ORIGINS, --cors-origins: comma-separated */
-    int rate_limit;          /* INCROCIO_RATE_LIMIT, --rate-limit: requests per minute */
-    int migrate;             /* 0 with --no-migrate or INCROCIO_MIGRATE=0 */
+    /* INCROCIO_RATE_LIMIT, --rate-limit: requests per minute per client
+     * address, for calls without a key */
+    int rate_limit;
+    /* INCROCIO_RATE_LIMITS, --rate-limits "admin=6000,operator=3000,...":
+     * requests per minute per key, by role */
+    int role_rate_limits[INCROCIO_ROLE_COUNT];
+    int metrics_private; /* INCROCIO_METRICS_PRIVATE=1, --metrics-private: admin only */
+    int migrate;         /* 0 with --no-migrate or INCROCIO_MIGRATE=0 */
 };
 
 typedef const char *(*incrocio_getenv_fn)(const char *name);

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <ulfius.h>
 
+#include "incrocio/auth.h"
 #include "incrocio/config.h"
 #include "incrocio/db.h"
 #include "incrocio/reqid.h"
@@ -12,6 +13,7 @@
 
 struct incrocio_metrics;
 struct incrocio_ratelimit;
+struct incrocio_keycache;
 
 /* The shared services every handler may use; built once by the server, read
  * concurrently, each service with its own lock discipline. */
@@ -19,7 +21,8 @@ struct incrocio_app {
     const struct incrocio_config *cfg;
     struct incrocio_db_pool *pool;
     struct incrocio_metrics *metrics;
-    struct incrocio_ratelimit *ratelimit;
+    struct incrocio_ratelimit *ratelimit[INCROCIO_ROLE_COUNT]; /* per role; anonymous: per IP */
+    struct incrocio_keycache *keys;
 };
 
 struct incrocio_route;
@@ -29,6 +32,7 @@ struct incrocio_route;
 struct incrocio_req {
     struct incrocio_app *app;
     const struct incrocio_route *route;
+    struct incrocio_principal who; /* the caller: anonymous on public routes */
     char request_id[INCROCIO_REQID_MAX + 1];
     struct timespec start;
     json_t *body;                   /* the parsed JSON body of routes that take one, else NULL */
@@ -42,12 +46,15 @@ typedef void (*incrocio_handler)(const struct _u_request *req, struct _u_respons
 enum incrocio_route_flags {
     INCROCIO_ROUTE_JSON_BODY = 1u << 0,   /* body required, application/json */
     INCROCIO_ROUTE_MERGE_PATCH = 1u << 1, /* body required, application/merge-patch+json */
+    INCROCIO_ROUTE_METRICS = 1u << 2,     /* public unless --metrics-private: then admin only */
 };
 
 struct incrocio_route {
     const char *method; /* "GET", "PATCH", ... */
     const char *path;   /* OpenAPI-style template: "/v1/offices/{code}" */
     incrocio_handler handler;
+    unsigned access; /* the roles admitted (INCROCIO_ACCESS_*): never 0, or the
+                        server refuses to start */
     unsigned flags;
 };
 

@@ -40,4 +40,8 @@ void incrocio_query_fail(const struct _u_request *req, struct _u_response *resp,
 void incrocio_query_next_link(const char *path, int limit, const char *cursor, const char *extra,
                               char *out, size_t outlen);
 
+/* Appends "[&]name=value" to the query string in buf, percent-encoding the
+ * value; nothing when value is NULL. */
+void incrocio_query_append(char *buf, size_t len, const char *name, const char *value);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "incrocio/api.h"
+#include "incrocio/audit.h"
 #include "incrocio/problem.h"
 #include "incrocio/query.h"
 #include "incrocio/respond.h"
@@ -77,9 +78,8 @@ void incrocio_api_offices_list(const struct _u_request *req, struct _u_response 
                                                  sizeof cursor) == INCROCIO_OK) {
         char link[INCROCIO_CURSOR_MAX + 128];
 
-        if (province)
-            snprintf(extra, sizeof extra, "province=%s", province);
-        incrocio_query_next_link("/v1/offices", page.limit, cursor, province ? extra : NULL, link,
+        incrocio_query_append(extra, sizeof extra, "province", province);
+        incrocio_query_next_link("/v1/offices", page.limit, cursor, extra[0] ? extra : NULL, link,
                                  sizeof link);
         incrocio_respond_header(resp, "Link", link);
     }
@@ -192,6 +192,14 @@ void incrocio_api_office_patch(const struct _u_request *req, struct _u_response 
         incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_NOT_FOUND);
         return;
     }
+    /* Offices are visible to every key: an operator of another office is
+     * refused, not told the office does not exist. */
+    if (ctx->who.role == INCROCIO_ROLE_OPERATOR &&
+        !incrocio_principal_has_office(&ctx->who, code)) {
+        incrocio_problem_send(req, resp, ctx, 403, "forbidden",
+                              "operators may change only the offices they work for", NULL);
+        return;
+    }
     if (if_match == NULL) {
         incrocio_problem_send(req, resp, ctx, 428, "precondition-required",
                               "send If-Match with the ETag of the office as you read it", NULL);
@@ -215,13 +223,21 @@ void incrocio_api_office_patch(const struct _u_request *req, struct _u_response 
         incrocio_problem_from_err(req, resp, ctx, err);
         return;
     }
-    err = incrocio_db_office_get(conn, code, &office);
+    /* The change and its audit record: one transaction. */
+    err = incrocio_db_begin(conn);
+    if (err == INCROCIO_OK)
+        err = incrocio_db_office_get(conn, code, &office);
     if (err == INCROCIO_OK && version != -1 && version != office.version)
         err = INCROCIO_ERR_PRECONDITION;
     /* An empty patch changes nothing, so it makes no new version. */
-    if (err == INCROCIO_OK && patch.set != 0)
+    if (err == INCROCIO_OK && patch.set != 0) {
         err = incrocio_db_office_update(conn, code, office.version, &patch, &office);
-    incrocio_db_checkin(ctx->app->pool, conn);
+        if (err == INCROCIO_OK)
+            err = incrocio_audit_record(conn, ctx, "update", "office", code, NULL);
+    }
+    if (err == INCROCIO_OK)
+        err = incrocio_db_commit(conn);
+    incrocio_db_checkin(ctx->app->pool, conn); /* rolls back whatever is left open */
     if (err != INCROCIO_OK) {
         incrocio_problem_from_err(req, resp, ctx, err);
         return;

@@ -9,6 +9,7 @@
 
 #include "incrocio/body.h"
 #include "incrocio/cors.h"
+#include "incrocio/keys.h"
 #include "incrocio/metrics.h"
 #include "incrocio/problem.h"
 #include "incrocio/ratelimit.h"
@@ -60,18 +61,28 @@ static void client_key(const struct _u_request *req, char *out, size_t outlen)
     }
 }
 
+static double now_s(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* Callers with a key are limited per key at their role's rate; the others
+ * (public routes, failed authentication) per client address. */
 static int rate_limit(const struct _u_request *req, struct _u_response *resp,
                       struct incrocio_req *ctx)
 {
     struct incrocio_ratelimit_info info;
     char key[64], v[16];
-    struct timespec now;
     int allowed;
 
-    client_key(req, key, sizeof key);
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    allowed = incrocio_ratelimit_take(ctx->app->ratelimit, key,
-                                      (double)now.tv_sec + (double)now.tv_nsec / 1e9, &info);
+    if (ctx->who.role != INCROCIO_ROLE_ANONYMOUS)
+        snprintf(key, sizeof key, "%s", ctx->who.key_id);
+    else
+        client_key(req, key, sizeof key);
+    allowed = incrocio_ratelimit_take(ctx->app->ratelimit[ctx->who.role], key, now_s(), &info);
     snprintf(v, sizeof v, "%d", info.limit);
     incrocio_respond_header(resp, "X-RateLimit-Limit", v);
     snprintf(v, sizeof v, "%d", info.remaining);
@@ -85,6 +96,77 @@ static int rate_limit(const struct _u_request *req, struct _u_response *resp,
     incrocio_problem_send(req, resp, ctx, 429, "rate-limited",
                           "too many requests from this client: wait Retry-After seconds", NULL);
     return 0;
+}
+
+enum identity { IDENTIFIED, NO_KEY, BAD_KEY, KEYS_UNAVAILABLE };
+
+/* Who is calling: the Authorization header's key, through the key cache,
+ * then the database. ctx->who stays anonymous unless IDENTIFIED. */
+static enum identity identify(const struct _u_request *req, struct incrocio_req *ctx)
+{
+    const char *h = incrocio_req_header(req, "Authorization");
+    char key[INCROCIO_APIKEY_LEN + 1], hash[65];
+    struct incrocio_db_conn *conn;
+    double now = now_s();
+    int found = 0;
+    incrocio_err err;
+
+    if (h == NULL)
+        return NO_KEY;
+    if (!incrocio_apikey_from_header(h, key, sizeof key) ||
+        incrocio_apikey_hash_hex(key, hash) != INCROCIO_OK)
+        return BAD_KEY;
+    if (!incrocio_keycache_get(ctx->app->keys, hash, now, &found, &ctx->who)) {
+        err = incrocio_db_checkout(ctx->app->pool, &conn);
+        if (err != INCROCIO_OK)
+            return KEYS_UNAVAILABLE;
+        err = incrocio_db_key_lookup(conn, hash, &ctx->who);
+        incrocio_db_checkin(ctx->app->pool, conn);
+        if (err != INCROCIO_OK && err != INCROCIO_ERR_NOT_FOUND)
+            return KEYS_UNAVAILABLE;
+        found = err == INCROCIO_OK;
+        incrocio_keycache_put(ctx->app->keys, hash, now, found, &ctx->who);
+    }
+    if (!found) {
+        memset(&ctx->who, 0, sizeof ctx->who);
+        return BAD_KEY;
+    }
+    return IDENTIFIED;
+}
+
+/* 1 when the caller may go on to the handler; else the response is built. */
+static int authorize(const struct _u_request *req, struct _u_response *resp,
+                     struct incrocio_req *ctx)
+{
+    unsigned access = ctx->route->access;
+    enum identity id;
+
+    if ((ctx->route->flags & INCROCIO_ROUTE_METRICS) && ctx->app->cfg->metrics_private)
+        access = INCROCIO_ACCESS_ADMIN;
+    id = (access & INCROCIO_ACCESS_PUBLIC) ? NO_KEY : identify(req, ctx);
+    if (!rate_limit(req, resp, ctx))
+        return 0;
+    if (access & INCROCIO_ACCESS_PUBLIC)
+        return 1;
+    switch (id) {
+    case KEYS_UNAVAILABLE:
+        incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_DB_UNAVAILABLE);
+        return 0;
+    case NO_KEY:
+    case BAD_KEY:
+        /* Missing, unknown, malformed and revoked keys: the same answer. */
+        incrocio_respond_header(resp, "WWW-Authenticate", "Bearer realm=\"incrocio\"");
+        incrocio_problem_send(req, resp, ctx, 401, "unauthorized",
+                              "send a valid API key as Authorization: Bearer <key>", NULL);
+        return 0;
+    case IDENTIFIED: break;
+    }
+    if (!(access & INCROCIO_ROLE_BIT(ctx->who.role))) {
+        incrocio_problem_send(req, resp, ctx, 403, "forbidden",
+                              "this API key's role may not do this", NULL);
+        return 0;
+    }
+    return 1;
 }
 
 static void options_or_405(const struct _u_request *req, struct _u_response *resp,
@@ -115,9 +197,10 @@ static void serve(const struct _u_request *req, struct _u_response *resp, struct
     const struct incrocio_config *cfg = ctx->app->cfg;
     const struct incrocio_route *route = ctx->route;
 
-    if (!rate_limit(req, resp, ctx))
-        return;
+    /* CORS first: a browser can read a 401 or 429 only with these headers. */
     incrocio_cors_decorate(cfg->cors_origins, req, resp);
+    if (match != INCROCIO_MATCH_OK ? !rate_limit(req, resp, ctx) : !authorize(req, resp, ctx))
+        return;
     if (incrocio_body_too_large(req, resp, ctx, cfg->body_limit))
         return;
     if (match == INCROCIO_MATCH_NONE) {
@@ -152,6 +235,7 @@ static int on_request(const struct _u_request *req, struct _u_response *resp, vo
     ctx.app = d->app;
     ctx.route = NULL;
     ctx.body = NULL;
+    memset(&ctx.who, 0, sizeof ctx.who);
     clock_gettime(CLOCK_MONOTONIC, &ctx.start);
     if (incrocio_reqid_valid(rid))
         snprintf(ctx.request_id, sizeof ctx.request_id, "%s", rid);

@@ -75,3 +75,25 @@ void incrocio_query_next_link(const char *path, int limit, const char *cursor, c
     snprintf(out, outlen, "<%s?limit=%d&cursor=%s%s%s>; rel=\"next\"", path, limit, cursor,
              extra ? "&" : "", extra ? extra : "");
 }
+
+void incrocio_query_append(char *buf, size_t len, const char *name, const char *value)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = strlen(buf);
+
+    if (value == NULL)
+        return;
+    o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s=", o ? "&" : "", name);
+    for (const unsigned char *v = (const unsigned char *)value; *v && o + 4 < len; v++) {
+        if ((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') || (*v >= '0' && *v <= '9') ||
+            *v == '-' || *v == '.' || *v == '_' || *v == '~') {
+            buf[o++] = (char)*v;
+        } else {
+            buf[o++] = '%';
+            buf[o++] = hex[*v >> 4];
+            buf[o++] = hex[*v & 15];
+        }
+    }
+    if (o < len)
+        buf[o] = '\0';
+}

@@ -96,6 +96,10 @@ incrocio_err incrocio_router_new(const struct incrocio_route *routes, size_t n,
         for (size_t j = 0; j < r->n_paths && p == NULL; j++)
             if (strcmp(r->paths[j].tmpl, routes[i].path) == 0)
                 p = &r->paths[j];
+        if (routes[i].access == 0) { /* a route is not servable without its rule */
+            incrocio_router_free(r);
+            return INCROCIO_ERR_INVALID;
+        }
         if (p == NULL) {
             p = &r->paths[r->n_paths];
             p->tmpl = routes[i].path;

@@ -11,6 +11,7 @@
 
 #include "incrocio/dispatch.h"
 #include "incrocio/http.h"
+#include "incrocio/keys.h"
 #include "incrocio/metrics.h"
 #include "incrocio/ratelimit.h"
 
@@ -78,6 +79,29 @@ static void drain(struct server *srv)
     }
 }
 
+static incrocio_err app_init(struct incrocio_app *app, const struct incrocio_config *cfg)
+{
+    app->keys = incrocio_keycache_new();
+    if (app->keys == NULL)
+        return INCROCIO_ERR_NOMEM;
+    for (int r = 0; r < INCROCIO_ROLE_COUNT; r++) {
+        int limit = r == INCROCIO_ROLE_ANONYMOUS ? cfg->rate_limit : cfg->role_rate_limits[r];
+        app->ratelimit[r] = incrocio_ratelimit_new(limit);
+        if (app->ratelimit[r] == NULL)
+            return INCROCIO_ERR_NOMEM;
+    }
+    return INCROCIO_OK;
+}
+
+/* Frees what app_init and the dispatcher made; the pool is the caller's. */
+static void app_clear(struct incrocio_app *app)
+{
+    for (int r = 0; r < INCROCIO_ROLE_COUNT; r++)
+        incrocio_ratelimit_free(app->ratelimit[r]);
+    incrocio_keycache_free(app->keys);
+    incrocio_metrics_free(app->metrics);
+}
+
 incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incrocio_db_pool *pool)
 {
     struct server srv;
@@ -111,11 +135,12 @@ incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incro
         return INCROCIO_ERR_INVALID;
     }
 
-    app.ratelimit = incrocio_ratelimit_new(cfg->rate_limit);
-    if (app.ratelimit == NULL)
+    if (app_init(&app, cfg) != INCROCIO_OK) {
+        app_clear(&app);
         return INCROCIO_ERR_NOMEM;
+    }
     if (ulfius_init_instance(&instance, (unsigned)cfg->port, NULL, NULL) != U_OK) {
-        incrocio_ratelimit_free(app.ratelimit);
+        app_clear(&app);
         return INCROCIO_ERR_INTERNAL;
     }
     /* One byte over the limit is kept, so an oversized body is detectable. */
@@ -124,7 +149,7 @@ incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incro
     err = incrocio_dispatch_new(&instance, &app, &dispatch);
     if (err != INCROCIO_OK) {
         ulfius_clean_instance(&instance);
-        incrocio_ratelimit_free(app.ratelimit);
+        app_clear(&app);
         return err;
     }
 
@@ -149,8 +174,7 @@ incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incro
             y_log_message(Y_LOG_LEVEL_ERROR, "cannot listen on %s port %d", cfg->listen, cfg->port);
             ulfius_clean_instance(&instance);
             incrocio_dispatch_free(dispatch);
-            incrocio_metrics_free(app.metrics);
-            incrocio_ratelimit_free(app.ratelimit);
+            app_clear(&app);
             return INCROCIO_ERR_IO;
         }
     }
@@ -174,8 +198,7 @@ incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incro
     ulfius_stop_framework(&instance);
     ulfius_clean_instance(&instance);
     incrocio_dispatch_free(dispatch);
-    incrocio_metrics_free(app.metrics);
-    incrocio_ratelimit_free(app.ratelimit);
+    app_clear(&app);
     y_log_message(Y_LOG_LEVEL_INFO, "stopped");
     return INCROCIO_OK;
 }

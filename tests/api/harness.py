@@ -22,6 +22,36 @@ def free_port():
         return s.getsockname()[1]
 
 
+_KEYS = {}
+
+
+def api_keys():
+    """One key per role (made once per run with `incrocio keys create`):
+    admin, operator (of CE08 and CE07), operator_na (of NA01), portal, employer."""
+    if not _KEYS:
+        specs = {"admin": ["--role", "admin"],
+                 "operator": ["--role", "operator", "--office", "CE08", "--office", "CE07"],
+                 "operator_na": ["--role", "operator", "--office", "NA01"],
+                 "portal": ["--role", "portal"],
+                 "employer": ["--role", "employer", "--employer", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"]}
+        for name, args in specs.items():
+            _KEYS[name] = create_key(*args, "--label", "api tests: " + name)
+    return _KEYS
+
+
+def create_key(*args):
+    out = subprocess.run([BIN, "keys", "create", *args], check=True, capture_output=True,
+                         text=True).stdout
+    return [l[5:] for l in out.splitlines() if l.startswith("key: ")][0]
+
+
+def key_id_of(key_line_output):
+    return [l[4:] for l in key_line_output.splitlines() if l.startswith("id: ")][0]
+
+
+NO_KEY = ""
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -47,6 +77,7 @@ class Server:
         e = dict(os.environ)
         e.update(env or {})
         cmd = [BIN, "serve", "--port", str(self.port), "--no-migrate", *args]
+        self.default_key = NO_KEY
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=e)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -63,10 +94,15 @@ class Server:
         with open(self.log.name, "r", encoding="utf-8", errors="replace") as f:
             return f.read()
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
+    def request(self, method, path, body=None, headers=None, timeout=10, key=None):
+        """key: an API key to send as Bearer; None sends the server's default_key;
+        NO_KEY sends none."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             h = dict(headers or {})
+            key = self.default_key if key is None else key
+            if key:
+                h.setdefault("Authorization", "Bearer " + key)
             if isinstance(body, (dict, list)):
                 body = json.dumps(body).encode()
                 h.setdefault("Content-Type", "application/json")
@@ -133,10 +169,13 @@ class ApiTest(unittest.TestCase):
     server_args = ("--rate-limit", "100000")
     server_env = None
     server = None
+    default_role = "admin"  # whose key requests carry unless they say otherwise
 
     @classmethod
     def setUpClass(cls):
+        cls.keys = api_keys()
         cls.server = Server(*cls.server_args, env=cls.server_env)
+        cls.server.default_key = cls.keys[cls.default_role] if cls.default_role else NO_KEY
 
     @classmethod
     def tearDownClass(cls):

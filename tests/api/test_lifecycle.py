@@ -7,7 +7,7 @@ import threading
 import time
 import unittest
 
-from harness import BIN, ApiTest, Server, pg
+from harness import BIN, NO_KEY, ApiTest, Server, api_keys, pg
 
 
 class ConfigTest(unittest.TestCase):
@@ -107,6 +107,7 @@ class DatabaseOutageTest(ApiTest):
 class ShutdownTest(unittest.TestCase):
     def test_sigterm_finishes_requests_and_exits_0(self):
         s = Server("--rate-limit", "100000")
+        s.default_key = api_keys()["admin"]
         results = []
 
         def client():
@@ -155,9 +156,9 @@ class AccessLogTest(ApiTest):
 
 
 class RateLimitTest(ApiTest):
-    server_args = ("--rate-limit", "30")
+    server_args = ("--rate-limit", "30", "--rate-limits", "portal=5,employer=7")
 
-    def test_bucket_runs_out_then_429_with_retry_after(self):
+    def test_anonymous_bucket_per_address_then_429_with_retry_after(self):
         remaining = []
         for _ in range(30):
             r = self.server.get("/v1/status")
@@ -165,14 +166,32 @@ class RateLimitTest(ApiTest):
             self.assertEqual(r.header("x-ratelimit-limit"), "30")
             remaining.append(int(r.header("x-ratelimit-remaining")))
         self.assertEqual(remaining, list(range(29, -1, -1)))
-        r = self.server.get("/v1/offices/NA01")
+        r = self.server.get("/v1/status")
         self.assertProblem(r, 429, "rate-limited")
         self.assertEqual(r.header("x-ratelimit-remaining"), "0")
         retry = int(r.header("retry-after"))
         self.assertTrue(1 <= retry <= 2, retry)
         self.assertTrue(1 <= int(r.header("x-ratelimit-reset")) <= 60)
+        # failed authentication counts against the address, too
+        self.assertProblem(self.server.get("/v1/offices", key=NO_KEY), 429, "rate-limited")
+        # a key has its own bucket, at its role's rate
+        r = self.server.get("/v1/offices/NA01", key=self.keys["admin"])
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("x-ratelimit-limit"), "6000")
         time.sleep(retry + 0.2)
         self.assertEqual(self.server.get("/v1/status").status, 200)
+
+    def test_per_key_limits_by_role(self):
+        for _ in range(5):
+            r = self.server.get("/v1/offices/NA01", key=self.keys["portal"])
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.header("x-ratelimit-limit"), "5")
+        r = self.server.get("/v1/offices/NA01", key=self.keys["portal"])
+        self.assertProblem(r, 429, "rate-limited")
+        self.assertTrue(int(r.header("retry-after")) >= 1)
+        r = self.server.get("/v1/offices/NA01", key=self.keys["employer"])
+        self.assertEqual((r.status, r.header("x-ratelimit-limit"), r.header("x-ratelimit-remaining")),
+                         (200, "7", "6"))
 
 
 class IdleTimeoutTest(ApiTest):

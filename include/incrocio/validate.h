@@ -1,0 +1,18 @@
+#ifndef INCROCIO_VALIDATE_H
+#define INCROCIO_VALIDATE_H
+
+/* Shapes shared by validators of every resource: pure, no allocation. */
+
+/* 1 for a canonical lower- or upper-case UUID (8-4-4-4-12 hex digits). */
+int incrocio_valid_uuid(const char *s);
+
+/* 1 for a real calendar date YYYY-MM-DD (years 1900-2999). */
+int incrocio_valid_date(const char *s);
+
+/* 1 for a date, or an RFC 3339 instant: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
+int incrocio_valid_instant(const char *s);
+
+/* 1 for a decimal integer of 1 to 18 digits without sign. */
+int incrocio_valid_id(const char *s);
+
+#endif

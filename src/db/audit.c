@@ -1,0 +1,78 @@
+#include "incrocio/audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct incrocio_stmt insert_stmt = {
+    INCROCIO_STMT_AUDIT_INSERT, 7,
+    "INSERT INTO audit_events (key_id, role, action, resource_type, resource_id, job_seeker_id,"
+    " request_id) VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7)"};
+
+static const struct incrocio_stmt list_stmt = {
+    INCROCIO_STMT_AUDIT_LIST, 6,
+    "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), key_id,"
+    " role, action, resource_type, resource_id, job_seeker_id, request_id"
+    " FROM audit_events"
+    " WHERE ($1::uuid IS NULL OR job_seeker_id = $1::uuid)"
+    " AND ($2::uuid IS NULL OR key_id = $2::uuid)"
+    " AND ($3::timestamptz IS NULL OR at >= $3::timestamptz)"
+    " AND ($4::timestamptz IS NULL OR at < $4::timestamptz)"
+    " AND ($5::bigint IS NULL OR id > $5::bigint)"
+    " ORDER BY id LIMIT $6::int"};
+
+incrocio_err incrocio_audit_record(struct incrocio_db_conn *conn, const struct incrocio_req *ctx,
+                                   const char *action, const char *resource_type,
+                                   const char *resource_id, const char *job_seeker_id)
+{
+    const char *values[7] = {ctx->who.key_id[0] ? ctx->who.key_id : NULL,
+                             incrocio_role_name(ctx->who.role),
+                             action,
+                             resource_type,
+                             resource_id,
+                             job_seeker_id,
+                             ctx->request_id};
+    PGresult *res;
+    incrocio_err err = incrocio_db_exec(conn, &insert_stmt, values, &res);
+
+    PQclear(res);
+    return err;
+}
+
+static json_t *text_or_null(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? json_null() : json_string(PQgetvalue(res, row, col));
+}
+
+incrocio_err incrocio_db_audit_list(struct incrocio_db_conn *conn,
+                                    const struct incrocio_audit_filter *f, json_t *items, int *more,
+                                    char *last_id, size_t last_id_len)
+{
+    char limit[16];
+    const char *values[6] = {f->job_seeker_id, f->key_id, f->from, f->to, f->after_id, limit};
+    PGresult *res;
+    incrocio_err err;
+    int n;
+
+    snprintf(limit, sizeof limit, "%d", f->limit + 1);
+    err = incrocio_db_exec(conn, &list_stmt, values, &res);
+    if (err != INCROCIO_OK)
+        return err;
+    n = PQntuples(res);
+    *more = n > f->limit;
+    if (n > f->limit)
+        n = f->limit;
+    for (int i = 0; i < n; i++) {
+        json_array_append_new(
+            items,
+            json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
+                      (json_int_t)strtoll(PQgetvalue(res, i, 0), NULL, 10), "at",
+                      PQgetvalue(res, i, 1), "key_id", text_or_null(res, i, 2), "role",
+                      PQgetvalue(res, i, 3), "action", PQgetvalue(res, i, 4), "resource_type",
+                      PQgetvalue(res, i, 5), "resource_id", PQgetvalue(res, i, 6), "job_seeker_id",
+                      text_or_null(res, i, 7), "request_id", PQgetvalue(res, i, 8)));
+        snprintf(last_id, last_id_len, "%s", PQgetvalue(res, i, 0));
+    }
+    PQclear(res);
+    return INCROCIO_OK;
+}
