@@ -10,6 +10,7 @@
 #include "incrocio/body.h"
 #include "incrocio/cors.h"
 #include "incrocio/keys.h"
+#include "incrocio/limits.h"
 #include "incrocio/metrics.h"
 #include "incrocio/problem.h"
 #include "incrocio/ratelimit.h"
@@ -201,7 +202,8 @@ static void serve(const struct _u_request *req, struct _u_response *resp, struct
     incrocio_cors_decorate(cfg->cors_origins, req, resp);
     if (match != INCROCIO_MATCH_OK ? !rate_limit(req, resp, ctx) : !authorize(req, resp, ctx))
         return;
-    if (incrocio_body_too_large(req, resp, ctx, cfg->body_limit))
+    if (!incrocio_limits_check(req, resp, ctx) ||
+        incrocio_body_too_large(req, resp, ctx, cfg->body_limit))
         return;
     if (match == INCROCIO_MATCH_NONE) {
         incrocio_problem_send(req, resp, ctx, 404, "not-found", "no resource at this address",

@@ -146,6 +146,9 @@ incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incro
     /* One byte over the limit is kept, so an oversized body is detectable. */
     instance.max_post_body_size = cfg->body_limit + 1;
     instance.allowed_post_processor = U_POST_PROCESS_NONE;
+    /* ulfius would silently drop values that are not UTF-8: keep them, and
+     * let limits.c refuse them with a 400. */
+    instance.check_utf8 = 0;
     err = incrocio_dispatch_new(&instance, &app, &dispatch);
     if (err != INCROCIO_OK) {
         ulfius_clean_instance(&instance);

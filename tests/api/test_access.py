@@ -1,0 +1,64 @@
+"""Who may do what: every route × every role, with the expected status. The
+table must name every route the server has (`incrocio routes`): a new route
+without an entry here fails this test."""
+import subprocess
+
+from harness import BIN, NO_KEY, ApiTest
+
+MERGE = {"Content-Type": "application/merge-patch+json", "If-Match": "*"}
+
+# (method, route template) -> (request to make, {role: expected status}).
+# Roles: none (no key), admin, operator (of CE08 and CE07), operator_na (of
+# NA01 only), portal, employer.
+TABLE = {
+    ("GET", "/v1/status"): (("GET", "/v1/status", None, None),
+                            dict(none=200, admin=200, operator=200, operator_na=200, portal=200, employer=200)),
+    ("GET", "/v1/openapi.yaml"): (("GET", "/v1/openapi.yaml", None, None),
+                                  dict(none=200, admin=200, operator=200, operator_na=200, portal=200, employer=200)),
+    ("GET", "/metrics"): (("GET", "/metrics", None, None),
+                          dict(none=200, admin=200, operator=200, operator_na=200, portal=200, employer=200)),
+    ("GET", "/v1/offices"): (("GET", "/v1/offices", None, None),
+                             dict(none=401, admin=200, operator=200, operator_na=200, portal=200, employer=200)),
+    ("GET", "/v1/offices/{code}"): (("GET", "/v1/offices/CE08", None, None),
+                                    dict(none=401, admin=200, operator=200, operator_na=200, portal=200, employer=200)),
+    ("PATCH", "/v1/offices/{code}"): (("PATCH", "/v1/offices/CE08", "{}", MERGE),
+                                      dict(none=401, admin=200, operator=200, operator_na=403, portal=403, employer=403)),
+    ("GET", "/v1/audit-events"): (("GET", "/v1/audit-events?limit=1", None, None),
+                                  dict(none=401, admin=200, operator=403, operator_na=403, portal=403, employer=403)),
+}
+
+ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")
+
+
+class AccessTableTest(ApiTest):
+    def test_every_route_has_an_entry(self):
+        out = subprocess.run([BIN, "routes"], check=True, capture_output=True, text=True).stdout
+        routes = {tuple(line.split()[:2]) for line in out.splitlines()}
+        self.assertEqual(routes - set(TABLE), set(), "routes without an access entry")
+        self.assertEqual(set(TABLE) - routes, set(), "entries for routes that do not exist")
+
+    def test_every_route_for_every_role(self):
+        for route, ((method, path, body, headers), expected) in sorted(TABLE.items()):
+            self.assertEqual(set(expected), set(ROLES), route)
+            for role in ROLES:
+                with self.subTest(route=route, role=role):
+                    key = NO_KEY if role == "none" else self.keys[role]
+                    r = self.server.request(method, path, body=body, headers=headers, key=key)
+                    self.assertEqual(r.status, expected[role], r)
+                    self.assertCommonHeaders(r)
+                    if r.status == 401:
+                        self.assertProblem(r, 401, "unauthorized")
+                        self.assertEqual(r.header("www-authenticate"), 'Bearer realm="incrocio"')
+                    elif r.status == 403:
+                        self.assertProblem(r, 403, "forbidden")
+
+    def test_private_metrics(self):
+        from harness import Server
+        s = Server("--metrics-private")
+        try:
+            self.assertProblem(s.get("/metrics"), 401, "unauthorized")
+            self.assertProblem(s.get("/metrics", key=self.keys["operator"]), 403, "forbidden")
+            self.assertEqual(s.get("/metrics", key=self.keys["admin"]).status, 200)
+            self.assertEqual(s.get("/v1/status").status, 200)
+        finally:
+            self.assertEqual(s.stop(), 0)
