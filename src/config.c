@@ -108,7 +108,8 @@ static int parse_int(const char *s, long min, long max, long *out)
     char *end;
     long v;
 
-    if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+    /* strtol would skip any leading white space and accept a '+'. */
+    if (s == NULL || !((*s >= '0' && *s <= '9') || *s == '-'))
         return -1;
     errno = 0;
     v = strtol(s, &end, 10);
@@ -116,6 +117,18 @@ static int parse_int(const char *s, long min, long max, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* At most size - 1 bytes of s, control characters as '?': an error message
+ * stays one line whatever the value held. */
+static const char *printable(const char *s, char *out, size_t size)
+{
+    size_t i = 0;
+
+    for (; s[i] && i + 1 < size && i < 80; i++)
+        out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+    out[i] = '\0';
+    return out;
 }
 
 static int copy_str(char *dst, size_t size, const char *s)
@@ -167,7 +180,7 @@ static int parse_role_limits(const char *s, int *limits)
     char buf[256], *save = NULL;
     int out[INCROCIO_ROLE_COUNT];
 
-    if (strlen(s) >= sizeof buf || *s == '\0')
+    if (strlen(s) >= sizeof buf || *s == '\0' || *s == ',')
         return -1;
     memcpy(out, limits, sizeof out);
     strcpy(buf, s);
@@ -209,7 +222,7 @@ static int apply(struct incrocio_config *cfg, const struct setting *st, const ch
 {
     long v;
     int ok = 1;
-    char name[64];
+    char name[64], shown[96];
 
     if (from_env)
         snprintf(name, sizeof name, "%s", st->env);
@@ -294,7 +307,7 @@ static int apply(struct incrocio_config *cfg, const struct setting *st, const ch
         if (st->opt == OPT_DATABASE_URL)
             snprintf(err, errlen, "invalid %s: too long", name);
         else
-            snprintf(err, errlen, "invalid %s: '%.80s'", name, value);
+            snprintf(err, errlen, "invalid %s: '%s'", name, printable(value, shown, sizeof shown));
         return -1;
     }
     return 0;
@@ -334,18 +347,33 @@ incrocio_err incrocio_config_parse(struct incrocio_config *cfg, int argc, char *
             if (settings[i].opt == c)
                 st = &settings[i];
         if (st == NULL) {
+            /* Never the text after '=': a mistyped --database-url=... holds a
+             * password. */
             const char *bad = argv[optind - 1];
-            if (c == ':' || (optopt != 0 && optopt >= OPT_LISTEN))
-                snprintf(err, errlen, "option '%.80s' needs a value", bad);
+            char shown[96];
+            int len = (int)strcspn(bad, "=");
+
+            printable(bad, shown, sizeof shown);
+            if (len < (int)strlen(shown))
+                shown[len] = '\0';
+            if (optopt > 0 && optopt < 256)
+                snprintf(err, errlen, "unknown option '-%c'",
+                         optopt > 0x20 && optopt < 0x7f ? optopt : '?');
+            else if (optopt == OPT_NO_MIGRATE || optopt == OPT_METRICS_PRIVATE)
+                snprintf(err, errlen, "option '%s' takes no value", shown);
+            else if (optopt >= OPT_LISTEN)
+                snprintf(err, errlen, "option '%s' needs a value", shown);
             else
-                snprintf(err, errlen, "unknown option '%.80s'", bad);
+                snprintf(err, errlen, "unknown option '%s'", shown);
             return INCROCIO_ERR_INVALID;
         }
         if (apply(cfg, st, optarg ? optarg : "", 0, err, errlen) != 0)
             return INCROCIO_ERR_INVALID;
     }
     if (optind < argc) {
-        snprintf(err, errlen, "unexpected argument '%.80s'", argv[optind]);
+        char shown[96];
+        snprintf(err, errlen, "unexpected argument '%s'",
+                 printable(argv[optind], shown, sizeof shown));
         return INCROCIO_ERR_INVALID;
     }
     return INCROCIO_OK;

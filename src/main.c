@@ -89,6 +89,13 @@ int main(int argc, char **argv)
         printf("incrocio %s\n", INCROCIO_VERSION);
         return 0;
     }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 &&
+            (strcmp(cmd, "serve") == 0 || strcmp(cmd, "migrate") == 0)) {
+            fputs(incrocio_config_usage(), stdout);
+            return 0;
+        }
+    }
     if (strcmp(cmd, "routes") == 0)
         return print_routes();
     if (strcmp(cmd, "keys") == 0)

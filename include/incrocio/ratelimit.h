@@ -4,8 +4,9 @@
 #include "incrocio/error.h"
 
 /* Token buckets per caller: `per_minute` tokens, refilled continuously.
- * One mutex guards the table; each take is O(1). Idle buckets (full again)
- * are swept when the table grows, so memory stays bounded by active callers. */
+ * One mutex guards the table; each take is amortised O(1). Idle buckets
+ * (full again) are swept when the table has doubled since the last sweep, so
+ * memory stays proportional to the callers active within a refill period. */
 struct incrocio_ratelimit;
 
 struct incrocio_ratelimit_info {

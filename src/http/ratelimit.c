@@ -21,14 +21,16 @@ struct incrocio_ratelimit {
     double capacity;
     double rate; /* tokens per second */
     size_t n_slots, count;
+    size_t sweep_at; /* doubles when a sweep frees little: amortised O(1) */
     struct bucket **slots;
 };
 
+/* Keys are compared on their first KEY_MAX - 1 bytes: hash those only. */
 static uint64_t hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (size_t i = 0; s[i] && i < KEY_MAX - 1; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     return h;
 }
 
@@ -45,6 +47,7 @@ struct incrocio_ratelimit *incrocio_ratelimit_new(int per_minute)
         return NULL;
     }
     rl->capacity = per_minute;
+    rl->sweep_at = SWEEP_AT;
     rl->rate = per_minute / 60.0;
     pthread_mutex_init(&rl->lock, NULL);
     return rl;
@@ -107,8 +110,10 @@ int incrocio_ratelimit_take(struct incrocio_ratelimit *rl, const char *key, doub
         if (strncmp(b->key, key, KEY_MAX - 1) == 0)
             break;
     if (b == NULL) {
-        if (rl->count >= SWEEP_AT)
+        if (rl->count >= rl->sweep_at) {
             sweep(rl, now);
+            rl->sweep_at = rl->count * 2 > SWEEP_AT ? rl->count * 2 : SWEEP_AT;
+        }
         b = calloc(1, sizeof *b);
         if (b == NULL) {
             /* Out of memory: let the request through rather than fail it. */

@@ -44,7 +44,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     mhd_request_completed(NULL, connection, con_cls, toe);
 }
 
-static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[256];
 

@@ -1,0 +1,38 @@
+/* A request body, as the dispatcher and the validators see it: the depth
+ * scan, jansson with our flags, then every body validator. */
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "incrocio/jsonscan.h"
+#include "incrocio/limits.h"
+#include "incrocio/offices.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    json_error_t err;
+    json_t *body, *errors;
+    struct incrocio_office_patch patch;
+
+    (void)incrocio_utf8_valid((const char *)data, size);
+    if (incrocio_jsonscan_depth((const char *)data, size, INCROCIO_JSON_MAX_DEPTH, NULL) != 0)
+        return 0;
+    body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+    if (body == NULL)
+        return 0;
+    if (json_is_object(body)) {
+        errors = json_array();
+        incrocio_office_patch_parse(body, &patch, errors);
+        /* every error must serialise: pointers and details are valid UTF-8 */
+        char *text = json_dumps(errors, 0);
+        if (text == NULL)
+            __builtin_trap();
+        free(text);
+        json_decref(errors);
+    }
+    json_decref(body);
+    return 0;
+}
