@@ -180,7 +180,7 @@ void incrocio_api_office_patch(const struct _u_request *req, struct _u_response 
     const char *code = incrocio_req_path_var(ctx, "code");
     const char *if_match = incrocio_req_header(req, "If-Match");
     struct incrocio_office_patch patch;
-    struct incrocio_office office;
+    struct incrocio_office office = {0};
     struct incrocio_db_conn *conn;
     json_t *errors;
     incrocio_err err;

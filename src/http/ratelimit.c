@@ -29,7 +29,7 @@ struct incrocio_ratelimit {
 static uint64_t hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; s[i] && i < KEY_MAX - 1; i++)
+    for (size_t i = 0; i < KEY_MAX - 1 && s[i]; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     return h;
 }
