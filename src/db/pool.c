@@ -47,8 +47,9 @@ static void ignore_notice(void *arg, const char *message)
 
 PGconn *incrocio_db_connect_new(const char *conninfo, char *err, size_t errlen)
 {
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *values[] = {conninfo, CONNECT_TIMEOUT_S, "incrocio", NULL};
+    /* UTC sessions: dates without a time in filters mean midnight UTC. */
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
+    const char *values[] = {conninfo, CONNECT_TIMEOUT_S, "incrocio", "-c TimeZone=UTC", NULL};
     PGconn *pg = PQconnectdbParams(keys, values, 1);
 
     if (pg == NULL) {

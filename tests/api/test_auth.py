@@ -189,12 +189,14 @@ class AuditTest(ApiTest):
 class HostileInputTest(ApiTest):
     def test_long_url_is_414(self):
         r = self.server.get("/v1/offices?province=" + "A" * 2100)
-        self.assertProblem(r, 414, "uri-too-long")
+        p = self.assertProblem(r, 414, "uri-too-long")
+        self.assertEqual(p["title"], "URI Too Long")
         self.assertCommonHeaders(r)
 
     def test_many_or_large_headers_are_431(self):
         many = {"X-Pad-%d" % i: "1" for i in range(70)}
-        self.assertProblem(self.server.get("/v1/offices", headers=many), 431, "headers-too-large")
+        p = self.assertProblem(self.server.get("/v1/offices", headers=many), 431, "headers-too-large")
+        self.assertEqual(p["title"], "Request Header Fields Too Large")
         big = {"X-Pad": "a" * 9000}
         self.assertProblem(self.server.get("/v1/offices", headers=big), 431, "headers-too-large")
 
