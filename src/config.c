@@ -62,6 +62,8 @@ const char *incrocio_config_usage(void)
            "  keys       create, list or revoke API keys (incrocio keys for usage;\n"
            "             DATABASE_URL from the environment)\n"
            "  routes     print every route and the roles it admits\n"
+           "  seed       add synthetic job seekers: seed [--job-seekers N] [--seed S]\n"
+           "             (DATABASE_URL from the environment)\n"
            "\n"
            "options (environment variable in brackets):\n"
            "  --listen ADDR          IP address to bind (INCROCIO_LISTEN, default 127.0.0.1)\n"

@@ -10,6 +10,7 @@
 #include "incrocio/http.h"
 #include "incrocio/keys.h"
 #include "incrocio/migrate.h"
+#include "incrocio/seed.h"
 
 static const char *env(const char *name)
 {
@@ -98,6 +99,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "routes") == 0)
         return print_routes();
+    if (strcmp(cmd, "seed") == 0)
+        return incrocio_cli_seed(argc - 1, argv + 1, getenv("DATABASE_URL"), stdout, stderr);
     if (strcmp(cmd, "keys") == 0)
         return incrocio_cli_keys(argc - 1, argv + 1, getenv("DATABASE_URL"), stdout, stderr);
     if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0) {

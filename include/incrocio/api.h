@@ -22,4 +22,24 @@ void incrocio_api_office_patch(const struct _u_request *req, struct _u_response 
 void incrocio_api_audit_list(const struct _u_request *req, struct _u_response *resp,
                              struct incrocio_req *ctx);
 
+void incrocio_api_job_seeker_create(const struct _u_request *req, struct _u_response *resp,
+                                    struct incrocio_req *ctx);
+void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_response *resp,
+                                   struct incrocio_req *ctx);
+void incrocio_api_job_seeker_delete(const struct _u_request *req, struct _u_response *resp,
+                                    struct incrocio_req *ctx);
+void incrocio_api_job_seekers_list(const struct _u_request *req, struct _u_response *resp,
+                                   struct incrocio_req *ctx);
+void incrocio_api_job_seeker_lookup(const struct _u_request *req, struct _u_response *resp,
+                                    struct incrocio_req *ctx);
+void incrocio_api_did_get(const struct _u_request *req, struct _u_response *resp,
+                          struct incrocio_req *ctx);
+void incrocio_api_did_event_create(const struct _u_request *req, struct _u_response *resp,
+                                   struct incrocio_req *ctx);
+
+/* Today's date in UTC, "YYYY-MM-DD". */
+void incrocio_api_today(char out[11]);
+
 #endif

@@ -18,6 +18,12 @@ incrocio_err incrocio_audit_record(struct incrocio_db_conn *conn, const struct i
                                    const char *action, const char *resource_type,
                                    const char *resource_id, const char *job_seeker_id);
 
+/* The same for several job seekers at once (a list): ids_pg_array is a
+ * PostgreSQL text[] literal of their ids. */
+incrocio_err incrocio_audit_record_people(struct incrocio_db_conn *conn,
+                                          const struct incrocio_req *ctx, const char *action,
+                                          const char *ids_pg_array);
+
 struct incrocio_audit_filter {
     const char *job_seeker_id; /* each NULL when not filtered on */
     const char *key_id;

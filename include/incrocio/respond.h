@@ -31,4 +31,8 @@ void incrocio_etag_of_version(long version, char *out, size_t outlen);
  * list of entity tags) matches etag. weak: compare ignoring W/ prefixes. */
 int incrocio_etag_matches(const char *header, const char *etag, int weak);
 
+/* The version an If-Match names: N for "\"N\"" (our strong tags), -1 for "*",
+ * 0 for anything else (which can match nothing). */
+long incrocio_etag_version(const char *if_match);
+
 #endif

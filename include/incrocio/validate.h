@@ -15,4 +15,13 @@ int incrocio_valid_instant(const char *s);
 /* 1 for a decimal integer of 1 to 18 digits without sign. */
 int incrocio_valid_id(const char *s);
 
+/* 1 for a phone number: 5 to 40 characters of digits (at least 5), spaces and
+ * ()./- with an optional leading +. 0 for NULL. */
+int incrocio_valid_phone(const char *s);
+
+/* 1 for a plausible e-mail address: 6 to 254 printable ASCII characters, one
+ * @ not first, no spaces or <>,;"\, and a domain with a dot followed by at
+ * least 2 characters. 0 for NULL. */
+int incrocio_valid_email(const char *s);
+
 #endif

@@ -153,27 +153,6 @@ void incrocio_api_office_get(const struct _u_request *req, struct _u_response *r
     send_office(resp, &office);
 }
 
-/* The version named by an If-Match of the form "N"; -1 for "*"; 0 when it is
- * not one of our entity tags (it can then match nothing). */
-static long if_match_version(const char *h)
-{
-    char *end;
-    long v;
-
-    while (*h == ' ')
-        h++;
-    if (strcmp(h, "*") == 0)
-        return -1;
-    if (h[0] != '"')
-        return 0;
-    v = strtol(h + 1, &end, 10);
-    if (end == h + 1 || end[0] != '"' || v < 1)
-        return 0;
-    for (end++; *end == ' '; end++)
-        ;
-    return *end == '\0' ? v : 0;
-}
-
 void incrocio_api_office_patch(const struct _u_request *req, struct _u_response *resp,
                                struct incrocio_req *ctx)
 {
@@ -213,7 +192,7 @@ void incrocio_api_office_patch(const struct _u_request *req, struct _u_response 
     }
     json_decref(errors);
 
-    version = if_match_version(if_match);
+    version = incrocio_etag_version(if_match);
     if (version == 0) {
         incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_PRECONDITION);
         return;

@@ -9,6 +9,13 @@ static const struct incrocio_stmt insert_stmt = {
     "INSERT INTO audit_events (key_id, role, action, resource_type, resource_id, job_seeker_id,"
     " request_id) VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7)"};
 
+/* One row per id of a text[]: the people a list showed. */
+static const struct incrocio_stmt insert_many_stmt = {
+    INCROCIO_STMT_AUDIT_INSERT_MANY, 6,
+    "INSERT INTO audit_events (key_id, role, action, resource_type, resource_id, job_seeker_id,"
+    " request_id) SELECT $1::uuid, $2, $3, $4, x, x::uuid, $6"
+    " FROM unnest($5::text[]) AS x"};
+
 static const struct incrocio_stmt list_stmt = {
     INCROCIO_STMT_AUDIT_LIST, 6,
     "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), key_id,"
@@ -34,6 +41,23 @@ incrocio_err incrocio_audit_record(struct incrocio_db_conn *conn, const struct i
                              ctx->request_id};
     PGresult *res;
     incrocio_err err = incrocio_db_exec(conn, &insert_stmt, values, &res);
+
+    PQclear(res);
+    return err;
+}
+
+incrocio_err incrocio_audit_record_people(struct incrocio_db_conn *conn,
+                                          const struct incrocio_req *ctx, const char *action,
+                                          const char *ids_pg_array)
+{
+    const char *values[6] = {ctx->who.key_id[0] ? ctx->who.key_id : NULL,
+                             incrocio_role_name(ctx->who.role),
+                             action,
+                             "job_seeker",
+                             ids_pg_array,
+                             ctx->request_id};
+    PGresult *res;
+    incrocio_err err = incrocio_db_exec(conn, &insert_many_stmt, values, &res);
 
     PQclear(res);
     return err;

@@ -36,26 +36,34 @@ int incrocio_principal_has_office(const struct incrocio_principal *who, const ch
 int incrocio_principal_set_offices(struct incrocio_principal *who, const char *a)
 {
     size_t len = strlen(a);
-    const char *p;
+    const char *p, *last;
 
     who->n_offices = 0;
     if (len < 2 || a[0] != '{' || a[len - 1] != '}')
         return -1;
+    last = a + len - 1;
+    if (strcspn(a + 1, "{}") != len - 2)
+        return -1; /* a brace inside */
+    if (last == a + 1)
+        return 0; /* {} */
     p = a + 1;
-    while (*p != '}') {
+    for (;;) {
         const char *end = p;
         size_t n;
 
-        while (*end != ',' && *end != '}')
+        while (end < last && *end != ',')
             end++;
         n = (size_t)(end - p);
-        if (n == 0 || n >= sizeof who->offices[0] || who->n_offices == INCROCIO_MAX_OFFICES)
+        if (n == 0 || n >= sizeof who->offices[0] || who->n_offices == INCROCIO_MAX_OFFICES) {
+            who->n_offices = 0;
             return -1;
+        }
         memcpy(who->offices[who->n_offices], p, n);
         who->offices[who->n_offices++][n] = '\0';
-        p = *end == ',' ? end + 1 : end;
+        if (end == last)
+            return 0;
+        p = end + 1; /* a comma must be followed by another entry */
     }
-    return 0;
 }
 
 incrocio_err incrocio_apikey_generate(char *out)

@@ -14,8 +14,8 @@ static const int digit_pos[] = {14, 13, 12, 10, 9, 7, 6};
 
 /* Value of A-Z (or of 0-9, which count as A-J) at an odd 1-based position;
  * even positions count the plain value 0-25. */
-static const int odd_value[26] = {1,  0,  5,  7,  9,  13, 15, 17, 19, 21, 2,  4,  18,
-                                  20, 11, 3,  6,  8,  12, 14, 16, 10, 22, 25, 24, 23};
+static const int odd_value[26] = {1,  0,  5, 7, 9, 13, 15, 17, 19, 21, 2,  4,  18,
+                                  20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23};
 
 static int is_upper(char c)
 {
@@ -156,4 +156,57 @@ int incrocio_cf_normalise(const char *in, char out[17])
     }
     out[n] = '\0';
     return 1;
+}
+
+/* The three letters of a surname (given == 0) or a given name: consonants,
+ * then vowels, then X; a given name with four or more consonants takes the
+ * 1st, 3rd and 4th. Letters outside A-Z (accents, apostrophes) are skipped. */
+static void name_letters(const char *name, int given, char out[3])
+{
+    char cons[64], vows[64];
+    size_t nc = 0, nv = 0, o = 0;
+
+    for (const char *p = name; *p && nc < sizeof cons && nv < sizeof vows; p++) {
+        char c = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+        if (!is_upper(c))
+            continue;
+        if (strchr("AEIOU", c))
+            vows[nv++] = c;
+        else
+            cons[nc++] = c;
+    }
+    if (given && nc >= 4) {
+        out[0] = cons[0];
+        out[1] = cons[2];
+        out[2] = cons[3];
+        return;
+    }
+    for (size_t i = 0; i < nc && o < 3; i++)
+        out[o++] = cons[i];
+    for (size_t i = 0; i < nv && o < 3; i++)
+        out[o++] = vows[i];
+    while (o < 3)
+        out[o++] = 'X';
+}
+
+int incrocio_cf_make(const char *family, const char *given, const char *birth_date, char sex,
+                     const char *place, char out[17])
+{
+    int month, day;
+
+    if (!incrocio_valid_date(birth_date) || (sex != 'M' && sex != 'F') || strlen(place) != 4)
+        return 0;
+    month = (birth_date[5] - '0') * 10 + (birth_date[6] - '0');
+    day = (birth_date[8] - '0') * 10 + (birth_date[9] - '0') + (sex == 'F' ? 40 : 0);
+    name_letters(family, 0, out);
+    name_letters(given, 1, out + 3);
+    out[6] = birth_date[2];
+    out[7] = birth_date[3];
+    out[8] = months[month - 1];
+    out[9] = (char)('0' + day / 10);
+    out[10] = (char)('0' + day % 10);
+    memcpy(out + 11, place, 4);
+    out[15] = check_char(out);
+    out[16] = '\0';
+    return incrocio_cf_parse(out, NULL) == INCROCIO_CF_OK;
 }

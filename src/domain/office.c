@@ -3,6 +3,7 @@
 
 #include "incrocio/offices.h"
 #include "incrocio/problem.h"
+#include "incrocio/validate.h"
 
 int incrocio_office_code_valid(const char *code)
 {
@@ -93,39 +94,6 @@ static int coordinate(const json_t *v, const char *ptr, double min, double max, 
     return 1;
 }
 
-static int phone_valid(const char *s)
-{
-    size_t n = strlen(s), digits = 0;
-
-    if (n < 5 || n > 40)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= '0' && c <= '9')
-            digits++;
-        else if (!(c == ' ' || c == '(' || c == ')' || c == '.' || c == '/' || c == '-' ||
-                   (c == '+' && i == 0)))
-            return 0;
-    }
-    return digits >= 5;
-}
-
-static int email_valid(const char *s)
-{
-    const char *at = strchr(s, '@');
-    const char *dot;
-    size_t n = strlen(s);
-
-    if (n < 6 || n > 254 || at == NULL || at == s || strchr(at + 1, '@') != NULL)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '<' || *p == '>' ||
-            *p == ',' || *p == ';' || *p == '"' || *p == '\\')
-            return 0;
-    dot = strrchr(at, '.');
-    return dot != NULL && dot > at + 1 && dot[1] != '\0' && strlen(dot + 1) >= 2;
-}
-
 static int optional_text(const json_t *v, const char *ptr, int (*valid)(const char *), size_t max,
                          const char *what, char *dst, size_t dstlen, int *has, json_t *errors)
 {
@@ -175,14 +143,14 @@ size_t incrocio_office_patch_parse(const json_t *body, struct incrocio_office_pa
             if (coordinate(v, ptr, 6.0, 19.0, &patch->lon, errors))
                 patch->set |= INCROCIO_OFFICE_LON;
         } else if (strcmp(key, "phone") == 0) {
-            if (optional_text(v, ptr, phone_valid, 40,
+            if (optional_text(v, ptr, incrocio_valid_phone, 40,
                               "must be a phone number: digits, spaces and ()./- with an optional "
                               "leading +, 5 to 40 characters",
                               patch->phone, sizeof patch->phone, &patch->has_phone, errors))
                 patch->set |= INCROCIO_OFFICE_PHONE;
         } else if (strcmp(key, "email") == 0) {
-            if (optional_text(v, ptr, email_valid, 254, "must be an e-mail address", patch->email,
-                              sizeof patch->email, &patch->has_email, errors))
+            if (optional_text(v, ptr, incrocio_valid_email, 254, "must be an e-mail address",
+                              patch->email, sizeof patch->email, &patch->has_email, errors))
                 patch->set |= INCROCIO_OFFICE_EMAIL;
         } else {
             for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++)

@@ -91,3 +91,39 @@ int incrocio_valid_id(const char *s)
     size_t n = s ? strlen(s) : 0;
     return n >= 1 && n <= 18 && digits(s, (int)n);
 }
+
+int incrocio_valid_phone(const char *s)
+{
+    size_t n = s ? strlen(s) : 0, ndigits = 0;
+
+    if (n < 5 || n > 40)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9')
+            ndigits++;
+        else if (!(c == ' ' || c == '(' || c == ')' || c == '.' || c == '/' || c == '-' ||
+                   (c == '+' && i == 0)))
+            return 0;
+    }
+    return ndigits >= 5;
+}
+
+int incrocio_valid_email(const char *s)
+{
+    const char *at, *dot;
+    size_t n;
+
+    if (s == NULL)
+        return 0;
+    at = strchr(s, '@');
+    n = strlen(s);
+    if (n < 6 || n > 254 || at == NULL || at == s || strchr(at + 1, '@') != NULL)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '<' || *p == '>' ||
+            *p == ',' || *p == ';' || *p == '"' || *p == '\\')
+            return 0;
+    dot = strrchr(at, '.');
+    return dot != NULL && dot > at + 1 && dot[1] != '\0' && strlen(dot + 1) >= 2;
+}

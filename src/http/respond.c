@@ -90,3 +90,22 @@ int incrocio_etag_matches(const char *header, const char *etag, int weak)
     }
     return 0;
 }
+
+long incrocio_etag_version(const char *h)
+{
+    char *end;
+    long v;
+
+    while (*h == ' ')
+        h++;
+    if (strcmp(h, "*") == 0)
+        return -1;
+    if (h[0] != '"')
+        return 0;
+    v = strtol(h + 1, &end, 10);
+    if (end == h + 1 || end[0] != '"' || v < 1 || h[1] == '+' || h[1] == '-' || h[1] == ' ')
+        return 0;
+    for (end++; *end == ' '; end++)
+        ;
+    return *end == '\0' ? v : 0;
+}

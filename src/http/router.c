@@ -59,6 +59,8 @@ static int split_template(struct path *p)
             seg->text = start;
             seg->len = (size_t)(s - start);
             seg->is_var = 0;
+            if (memchr(start, '{', seg->len) || memchr(start, '}', seg->len))
+                return -1; /* a brace outside a whole-segment {variable} */
         }
     }
     return *s == '\0' ? 0 : -1;
@@ -99,6 +101,13 @@ incrocio_err incrocio_router_new(const struct incrocio_route *routes, size_t n,
         if (routes[i].access == 0) { /* a route is not servable without its rule */
             incrocio_router_free(r);
             return INCROCIO_ERR_INVALID;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(routes[j].method, routes[i].method) == 0 &&
+                strcmp(routes[j].path, routes[i].path) == 0) {
+                incrocio_router_free(r); /* the same route twice */
+                return INCROCIO_ERR_INVALID;
+            }
         }
         if (p == NULL) {
             p = &r->paths[r->n_paths];

@@ -6,6 +6,8 @@
 #define ANY_KEY INCROCIO_ACCESS_ANY_KEY
 #define ADMIN INCROCIO_ACCESS_ADMIN
 #define OPERATOR INCROCIO_ACCESS_OPERATOR
+#define PORTAL INCROCIO_ACCESS_PORTAL
+#define JSON INCROCIO_ROUTE_JSON_BODY
 
 /* Every route of the API, in one place, each with the roles it admits; scope
  * within a role (an operator's offices, an employer's company) is the
@@ -19,6 +21,17 @@ static const struct incrocio_route routes[] = {
     {"PATCH", "/v1/offices/{code}", incrocio_api_office_patch, ADMIN | OPERATOR,
      INCROCIO_ROUTE_MERGE_PATCH},
     {"GET", "/v1/audit-events", incrocio_api_audit_list, ADMIN, 0},
+    /* Job seekers: employers never see them; portals only register them. */
+    {"POST", "/v1/job-seekers", incrocio_api_job_seeker_create, ADMIN | OPERATOR | PORTAL, JSON},
+    {"GET", "/v1/job-seekers", incrocio_api_job_seekers_list, ADMIN | OPERATOR, 0},
+    {"GET", "/v1/job-seekers/{id}", incrocio_api_job_seeker_get, ADMIN | OPERATOR, 0},
+    {"PATCH", "/v1/job-seekers/{id}", incrocio_api_job_seeker_patch, ADMIN | OPERATOR,
+     INCROCIO_ROUTE_MERGE_PATCH},
+    {"DELETE", "/v1/job-seekers/{id}", incrocio_api_job_seeker_delete, ADMIN | OPERATOR, 0},
+    {"POST", "/v1/job-seeker-lookups", incrocio_api_job_seeker_lookup, ADMIN | OPERATOR, JSON},
+    {"GET", "/v1/job-seekers/{id}/did", incrocio_api_did_get, ADMIN | OPERATOR, 0},
+    {"POST", "/v1/job-seekers/{id}/did-events", incrocio_api_did_event_create,
+     ADMIN | OPERATOR | PORTAL, JSON},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

@@ -4,8 +4,23 @@ without an entry here fails this test."""
 import subprocess
 
 from harness import BIN, NO_KEY, ApiTest
+from test_job_seekers import person
 
 MERGE = {"Content-Type": "application/merge-patch+json", "If-Match": "*"}
+ANY = dict(none=200, admin=200, operator=200, operator_na=200, portal=200, employer=200)
+KEYED = dict(ANY, none=401)
+STAFF_READ = dict(KEYED, portal=403, employer=403)
+
+
+def fresh(t):
+    """A new job seeker of office CE08 (the operator's), for requests that change it."""
+    return t.server.request("POST", "/v1/job-seekers", body=person("CE08"), key=t.keys["admin"]).json()
+
+
+def _js(t):
+    if not hasattr(t, "_shared_js"):
+        t.__class__._shared_js = fresh(t)
+    return t._shared_js
 
 # (method, route template) -> (request to make, {role: expected status}).
 # Roles: none (no key), admin, operator (of CE08 and CE07), operator_na (of
@@ -25,6 +40,24 @@ TABLE = {
                                       dict(none=401, admin=200, operator=200, operator_na=403, portal=403, employer=403)),
     ("GET", "/v1/audit-events"): (("GET", "/v1/audit-events?limit=1", None, None),
                                   dict(none=401, admin=200, operator=403, operator_na=403, portal=403, employer=403)),
+    ("POST", "/v1/job-seekers"): (("POST", "/v1/job-seekers", lambda t: person("CE08"), None),
+                                  dict(none=401, admin=201, operator=201, operator_na=403, portal=201, employer=403)),
+    ("GET", "/v1/job-seekers"): (("GET", "/v1/job-seekers?limit=1", None, None), STAFF_READ),
+    ("GET", "/v1/job-seekers/{id}"): (("GET", lambda t: "/v1/job-seekers/" + _js(t)["id"], None, None), STAFF_READ),
+    ("PATCH", "/v1/job-seekers/{id}"): (("PATCH", lambda t: "/v1/job-seekers/" + _js(t)["id"], "{}", MERGE),
+                                        dict(none=401, admin=200, operator=200, operator_na=403, portal=403,
+                                             employer=403)),
+    ("DELETE", "/v1/job-seekers/{id}"): (("DELETE", lambda t: "/v1/job-seekers/" + fresh(t)["id"], None, None),
+                                         dict(none=401, admin=204, operator=204, operator_na=403, portal=403,
+                                              employer=403)),
+    ("POST", "/v1/job-seeker-lookups"): (("POST", "/v1/job-seeker-lookups",
+                                          lambda t: {"codice_fiscale": _js(t)["codice_fiscale"]}, None), STAFF_READ),
+    ("GET", "/v1/job-seekers/{id}/did"): (("GET", lambda t: "/v1/job-seekers/%s/did" % _js(t)["id"], None, None),
+                                          STAFF_READ),
+    ("POST", "/v1/job-seekers/{id}/did-events"): (("POST", lambda t: "/v1/job-seekers/%s/did-events" % fresh(t)["id"],
+                                                   {"type": "register"}, None),
+                                                  dict(none=401, admin=201, operator=201, operator_na=403, portal=201,
+                                                       employer=403)),
 }
 
 ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")
@@ -43,7 +76,9 @@ class AccessTableTest(ApiTest):
             for role in ROLES:
                 with self.subTest(route=route, role=role):
                     key = NO_KEY if role == "none" else self.keys[role]
-                    r = self.server.request(method, path, body=body, headers=headers, key=key)
+                    p = path(self) if callable(path) else path
+                    b = body(self) if callable(body) else body
+                    r = self.server.request(method, p, body=b, headers=headers, key=key)
                     self.assertEqual(r.status, expected[role], r)
                     self.assertCommonHeaders(r)
                     if r.status == 401:

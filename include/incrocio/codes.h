@@ -1,0 +1,38 @@
+#ifndef INCROCIO_CODES_H
+#define INCROCIO_CODES_H
+
+/* Closed code lists of the domain, each NULL-terminated and in its canonical
+ * order (the order canonical documents sort their sets in). Pure, no
+ * allocation. */
+
+/* Driving licences (D.Lgs 59/2011) and the CQC professional certificate. */
+extern const char *const incrocio_licences[];
+/* Contract types (DESIGN §9). */
+extern const char *const incrocio_contract_types[];
+/* CEFR levels, A1 (lowest) to C2. */
+extern const char *const incrocio_cefr_levels[];
+/* full_time, part_time, any. */
+extern const char *const incrocio_working_times[];
+/* Every officially assigned ISO 3166-1 alpha-2 country code (249), upper case. */
+extern const char *const incrocio_iso3166_alpha2[];
+/* Every ISO 639-1 language code in force (183: "bh" was withdrawn in 2021 and
+ * "sh" long before), lower case. */
+extern const char *const incrocio_iso639_1[];
+/* Law 68/1999 protected categories: art1, art18. */
+extern const char *const incrocio_l68_categories[];
+
+/* 1 when s (case-sensitive) is in list; 0 otherwise or when s is NULL. */
+int incrocio_code_in(const char *const *list, const char *s);
+
+/* The 0-based position of s in list, or -1 (also when s is NULL). */
+int incrocio_code_index(const char *const *list, const char *s);
+
+/* 1 (A1) to 6 (C2); 0 for anything else, NULL included. */
+int incrocio_cefr_rank(const char *s);
+
+/* 1 for the shape of an ISTAT CP2021 5th-level occupation code:
+ * ^[1-9](\.[0-9]){4}$, e.g. "5.2.2.1.0". Whether ISTAT assigned it is not
+ * checked. */
+int incrocio_occupation_code_valid(const char *s);
+
+#endif

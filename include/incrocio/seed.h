@@ -1,0 +1,17 @@
+#ifndef INCROCIO_SEED_H
+#define INCROCIO_SEED_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Synthetic data for demos, tests and benchmarks (src/seed.c): the same seed
+ * gives the same data. */
+
+/* Adds count job seekers, each with a DID history; returns an exit code. */
+int incrocio_seed_job_seekers(PGconn *pg, int count, uint64_t seed, FILE *out, FILE *err);
+
+/* incrocio seed [--job-seekers N] [--seed S]: argv[0] is "seed". */
+int incrocio_cli_seed(int argc, char **argv, const char *database_url, FILE *out, FILE *err);
+
+#endif
