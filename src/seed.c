@@ -178,7 +178,8 @@ static void date_of(int year, int month, int day, char out[16])
     month = month < 1 ? 1 : month > 12 ? 12 : month;
     if (day > days[month - 1])
         day = days[month - 1];
-    snprintf(out, 16, "%04d-%02d-%02d", year % 10000, month, day < 1 ? 1 : day);
+    snprintf(out, 16, "%04u-%02u-%02u", (unsigned)year % 10000u, (unsigned)month % 100u,
+             (unsigned)(day < 1 ? 1 : day) % 100u);
 }
 
 /* One job seeker's document, as a portal would send it. */
@@ -359,6 +360,20 @@ int incrocio_seed_job_seekers(PGconn *pg, int count, uint64_t seed, FILE *out, F
                                               " VALUES ($1::uuid, $2, $3, $4, $5::date,"
                                               " 'platform')",
                                               5, NULL, ev, NULL, NULL, 0),
+                                 err)) {
+                        PQclear(res);
+                        free(comuni);
+                        return 1;
+                    }
+                    /* a DID is validated with its service agreement */
+                    if (strcmp(histories[h][e], "validate") == 0 &&
+                        !exec_ok(PQexecParams(pg,
+                                              "INSERT INTO service_agreements (job_seeker_id,"
+                                              " office_code, signed_on, measures) SELECT id,"
+                                              " office_code, $2::date, '{orientamento_di_base,"
+                                              "accompagnamento_al_lavoro}' FROM job_seekers"
+                                              " WHERE id = $1::uuid",
+                                              2, NULL, (const char *[]){v[0], date}, NULL, NULL, 0),
                                  err)) {
                         PQclear(res);
                         free(comuni);

@@ -39,6 +39,11 @@ void incrocio_api_did_get(const struct _u_request *req, struct _u_response *resp
 void incrocio_api_did_event_create(const struct _u_request *req, struct _u_response *resp,
                                    struct incrocio_req *ctx);
 
+void incrocio_api_agreement_create(const struct _u_request *req, struct _u_response *resp,
+                                   struct incrocio_req *ctx);
+void incrocio_api_agreements_get(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+
 /* Today's date in UTC, "YYYY-MM-DD". */
 void incrocio_api_today(char out[11]);
 

@@ -61,6 +61,18 @@ incrocio_err incrocio_db_did_apply(struct incrocio_db_conn *conn, const char *id
                                    const char *reason, const char *channel, const char *key_id,
                                    json_t **event);
 
+/* Service agreements (Patto di servizio personalizzato). */
+incrocio_err incrocio_db_agreement_create(struct incrocio_db_conn *conn, const char *job_seeker_id,
+                                          const char *office, const char *signed_on,
+                                          const char *measures_pg_array, const char *notes,
+                                          const char *key_id, json_t **agreement);
+/* One (agreement_id given) or all of a job seeker's agreements, oldest first:
+ * *out is an object or an array; NOT_FOUND when agreement_id names none. */
+incrocio_err incrocio_db_agreements_get(struct incrocio_db_conn *conn, const char *job_seeker_id,
+                                        const char *agreement_id, json_t **out);
+/* How many agreements job seeker id has. */
+incrocio_err incrocio_db_agreements_count(struct incrocio_db_conn *conn, const char *id, int *n);
+
 /* domain/did.c: the DID's state machine. States are the regional codes
  * I inserita, C convalidata, S sospesa, R revocata, A annullata, E non_ammessa. */
 

@@ -152,6 +152,22 @@ void incrocio_api_did_event_create(const struct _u_request *req, struct _u_respo
         incrocio_problem_send(req, resp, ctx, 409, "conflict", detail, errors);
         return;
     }
+    /* Validation happens at the CPI with the Patto di servizio: it needs one. */
+    if (err == INCROCIO_OK && strcmp(event, "validate") == 0) {
+        int agreements = 0;
+
+        err = incrocio_db_agreements_count(conn, id, &agreements);
+        if (err == INCROCIO_OK && agreements == 0) {
+            incrocio_db_checkin(ctx->app->pool, conn);
+            errors = json_array();
+            incrocio_problem_add(errors, "/type", "did.agreement_required",
+                                 "record the service agreement before validating the DID");
+            incrocio_problem_send(req, resp, ctx, 409, "conflict",
+                                  "a DID is validated with a service agreement: record it first",
+                                  errors);
+            return;
+        }
+    }
     /* The update is conditional on the state read above: a concurrent event
      * makes it CONFLICT, never an impossible history. */
     if (err == INCROCIO_OK)

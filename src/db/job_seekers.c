@@ -274,3 +274,69 @@ incrocio_err incrocio_db_did_apply(struct incrocio_db_conn *conn, const char *id
     err = incrocio_db_exec(conn, &did_insert_stmt, ins, &res);
     return err == INCROCIO_OK ? one_doc(res, event) : err;
 }
+
+#define AGREEMENT_JSON                                                                        \
+    "json_build_object('id', id, 'job_seeker_id', job_seeker_id, 'office_code', office_code," \
+    " 'signed_on', signed_on, 'measures', to_json(measures), 'notes', notes,"                 \
+    " 'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+
+static const struct incrocio_stmt agreement_insert_stmt = {
+    INCROCIO_STMT_AGREEMENT_INSERT, 6,
+    "INSERT INTO service_agreements (job_seeker_id, office_code, signed_on, measures, notes,"
+    " key_id) VALUES ($1::uuid, $2, $3::date, $4::text[], $5, $6::uuid) RETURNING " AGREEMENT_JSON};
+
+static const struct incrocio_stmt agreement_list_stmt = {
+    INCROCIO_STMT_AGREEMENT_LIST, 2,
+    "SELECT coalesce(json_agg(" AGREEMENT_JSON " ORDER BY signed_on, created_at, id), '[]')"
+    " FROM service_agreements WHERE job_seeker_id = $1::uuid"
+    " AND ($2::uuid IS NULL OR id = $2::uuid)"};
+
+static const struct incrocio_stmt agreement_count_stmt = {
+    INCROCIO_STMT_AGREEMENT_COUNT, 1,
+    "SELECT count(*) FROM service_agreements WHERE job_seeker_id = $1::uuid"};
+
+incrocio_err incrocio_db_agreement_create(struct incrocio_db_conn *conn, const char *job_seeker_id,
+                                          const char *office, const char *signed_on,
+                                          const char *measures_pg_array, const char *notes,
+                                          const char *key_id, json_t **agreement)
+{
+    const char *values[6] = {job_seeker_id,     office, signed_on,
+                             measures_pg_array, notes,  key_id && key_id[0] ? key_id : NULL};
+    PGresult *res;
+    incrocio_err err = incrocio_db_exec(conn, &agreement_insert_stmt, values, &res);
+
+    return err == INCROCIO_OK ? one_doc(res, agreement) : err;
+}
+
+incrocio_err incrocio_db_agreements_get(struct incrocio_db_conn *conn, const char *job_seeker_id,
+                                        const char *agreement_id, json_t **out)
+{
+    const char *values[2] = {job_seeker_id, agreement_id};
+    PGresult *res;
+    json_t *all;
+    incrocio_err err = incrocio_db_exec(conn, &agreement_list_stmt, values, &res);
+
+    if (err != INCROCIO_OK)
+        return err;
+    err = one_doc(res, &all);
+    if (err != INCROCIO_OK || agreement_id == NULL) {
+        *out = all;
+        return err;
+    }
+    *out = json_incref(json_array_get(all, 0));
+    json_decref(all);
+    return *out ? INCROCIO_OK : INCROCIO_ERR_NOT_FOUND;
+}
+
+incrocio_err incrocio_db_agreements_count(struct incrocio_db_conn *conn, const char *id, int *n)
+{
+    const char *values[1] = {id};
+    PGresult *res;
+    incrocio_err err = incrocio_db_exec(conn, &agreement_count_stmt, values, &res);
+
+    if (err != INCROCIO_OK)
+        return err;
+    *n = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return INCROCIO_OK;
+}

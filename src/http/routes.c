@@ -32,6 +32,12 @@ static const struct incrocio_route routes[] = {
     {"GET", "/v1/job-seekers/{id}/did", incrocio_api_did_get, ADMIN | OPERATOR, 0},
     {"POST", "/v1/job-seekers/{id}/did-events", incrocio_api_did_event_create,
      ADMIN | OPERATOR | PORTAL, JSON},
+    {"POST", "/v1/job-seekers/{id}/service-agreements", incrocio_api_agreement_create,
+     ADMIN | OPERATOR, JSON},
+    {"GET", "/v1/job-seekers/{id}/service-agreements", incrocio_api_agreements_get,
+     ADMIN | OPERATOR, 0},
+    {"GET", "/v1/job-seekers/{id}/service-agreements/{agreement_id}", incrocio_api_agreements_get,
+     ADMIN | OPERATOR, 0},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

@@ -17,6 +17,23 @@ def fresh(t):
     return t.server.request("POST", "/v1/job-seekers", body=person("CE08"), key=t.keys["admin"]).json()
 
 
+def registered(t):
+    """A new job seeker of CE08 with a registered DID."""
+    js = fresh(t)
+    t.server.request("POST", "/v1/job-seekers/%s/did-events" % js["id"], body={"type": "register"},
+                     key=t.keys["admin"])
+    return js
+
+
+def _agreement(t):
+    if not hasattr(t, "_shared_agreement"):
+        js = registered(t)
+        t.__class__._shared_agreement = t.server.request(
+            "POST", "/v1/job-seekers/%s/service-agreements" % js["id"],
+            body={"office_code": "CE08", "measures": ["tirocinio"]}, key=t.keys["admin"]).json()
+    return t._shared_agreement
+
+
 def _js(t):
     if not hasattr(t, "_shared_js"):
         t.__class__._shared_js = fresh(t)
@@ -58,6 +75,17 @@ TABLE = {
                                                    {"type": "register"}, None),
                                                   dict(none=401, admin=201, operator=201, operator_na=403, portal=201,
                                                        employer=403)),
+    ("POST", "/v1/job-seekers/{id}/service-agreements"): (
+        ("POST", lambda t: "/v1/job-seekers/%s/service-agreements" % registered(t)["id"],
+         {"office_code": "CE08", "measures": ["tirocinio"]}, None),
+        dict(none=401, admin=201, operator=201, operator_na=403, portal=403, employer=403)),
+    ("GET", "/v1/job-seekers/{id}/service-agreements"): (
+        ("GET", lambda t: "/v1/job-seekers/%s/service-agreements" % _agreement(t)["job_seeker_id"], None, None),
+        STAFF_READ),
+    ("GET", "/v1/job-seekers/{id}/service-agreements/{agreement_id}"): (
+        ("GET", lambda t: "/v1/job-seekers/%s/service-agreements/%s" % (_agreement(t)["job_seeker_id"],
+                                                                         _agreement(t)["id"]), None, None),
+        STAFF_READ),
 }
 
 ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")

@@ -28,7 +28,7 @@ def person(office="CE08", **over):
         "codice_fiscale": cf.make(family, given, birth, "M"),
         "given_name": given, "family_name": family, "birth_date": birth, "sex": "M",
         "citizenship": "IT",
-        "domicile": {"comune_istat": "061091", "address": "Via Roma %d" % n},
+        "domicile": {"comune_istat": "061091", "address": "Via %s %d" % (given, n)},
         "email": "%s@example.org" % family.lower(), "phone": "+39 0823 %06d" % n, "office_code": office,
         "education": [{"title": "Diploma alberghiero", "eqf_level": 4, "year": 1999}],
         "languages": [{"code": "en", "cefr": "B1"}], "licences": ["B"],
@@ -336,13 +336,24 @@ class ListLookupTest(JobSeekerTest):
         self.assertNotIn(doc["codice_fiscale"].lower(), log)
 
 
+AGREEMENT = {"signed_on": "2026-01-10", "office_code": "CE08",
+             "measures": ["orientamento_di_base", "accompagnamento_al_lavoro"], "notes": "primo colloquio"}
+
+
 class DidTest(JobSeekerTest):
     def event(self, id_, type_, key=None, **extra):
         return self.server.request("POST", "/v1/job-seekers/%s/did-events" % id_,
                                    body=dict({"type": type_}, **extra), key=key)
 
+    def agree(self, id_, key=None, **over):
+        return self.server.request("POST", "/v1/job-seekers/%s/service-agreements" % id_,
+                                   body=dict(AGREEMENT, **over), key=key)
+
     def test_lifecycle_and_history(self):
         id_ = self.created()["id"]
+        self.assertEqual(self.event(id_, "register").status, 201)
+        self.assertEqual(self.agree(id_).status, 201)
+        self.assertEqual(self.event(id_, "revoke").status, 201)
         steps = [("register", "inserita"), ("validate", "convalidata"), ("suspend", "sospesa"),
                  ("resume", "convalidata"), ("revoke", "revocata"), ("register", "inserita"),
                  ("reject", "non_ammessa"), ("register", "inserita"), ("cancel", "annullata")]
@@ -354,10 +365,13 @@ class DidTest(JobSeekerTest):
             self.assertEqual(r.json()["event"]["event"], type_)
         did = self.server.get("/v1/job-seekers/%s/did" % id_).json()
         self.assertEqual((did["state"], did["state_code"]), ("annullata", "A"))
-        self.assertEqual([h["event"] for h in did["history"]], [s[0] for s in steps])
-        self.assertEqual([h["state_after"] for h in did["history"]], list("ICSCRIEIA"))
+        history = did["history"][2:]
+        self.assertEqual([h["event"] for h in did["history"][:2]], ["register", "revoke"])
+        self.assertEqual([h["event"] for h in history], [s[0] for s in steps])
+        self.assertEqual([h["state_after"] for h in history], list("ICSCRIEIA"))
         self.assertEqual(did["history"][0]["state_before"], None)
-        self.assertEqual(did["history"][1]["date"], "2026-01-15")
+        self.assertEqual(history[0]["state_before"], "R")
+        self.assertEqual(history[1]["date"], "2026-01-15")
         self.assertEqual(self.server.get("/v1/job-seekers/" + id_).json()["did"]["state"], "annullata")
 
     def test_illegal_transitions_are_409_naming_the_state(self):
@@ -386,9 +400,48 @@ class DidTest(JobSeekerTest):
                 self.assertIn(err, [(e["pointer"], e["code"]) for e in p["errors"]])
         self.assertProblem(self.event("00000000-0000-4000-8000-000000000000", "register"), 404, "not-found")
 
+    def test_validation_needs_a_service_agreement(self):
+        id_ = self.created()["id"]
+        self.assertEqual(self.event(id_, "register").status, 201)
+        p = self.assertProblem(self.event(id_, "validate"), 409, "conflict")
+        self.assertEqual(p["errors"], [{"pointer": "/type", "code": "did.agreement_required",
+                                        "detail": "record the service agreement before validating the DID"}])
+        r = self.agree(id_)
+        self.assertEqual(r.status, 201, r)
+        a = r.json()
+        self.assertEqual(r.header("location"), "/v1/job-seekers/%s/service-agreements/%s" % (id_, a["id"]))
+        self.assertEqual({k: a[k] for k in ("job_seeker_id", "office_code", "signed_on", "measures", "notes")},
+                         {"job_seeker_id": id_, "office_code": "CE08", "signed_on": "2026-01-10",
+                          "measures": ["orientamento_di_base", "accompagnamento_al_lavoro"],
+                          "notes": "primo colloquio"})
+        self.assertEqual(self.event(id_, "validate").status, 201)
+        one = self.server.get(r.header("location"))
+        self.assertEqual((one.status, one.json()), (200, a))
+        self.assertEqual(self.server.get("/v1/job-seekers/%s/service-agreements" % id_).json(), {"items": [a]})
+        self.assertProblem(self.server.get("/v1/job-seekers/%s/service-agreements/%s" % (id_, id_)), 404, "not-found")
+        self.assertIn(("create", "service_agreement"), self.audit(id_))
+
+    def test_bad_agreements(self):
+        id_ = self.created()["id"]
+        p = self.assertProblem(self.agree(id_), 409, "conflict")
+        self.assertEqual(p["errors"][0]["code"], "did.state")
+        self.assertEqual(self.event(id_, "register").status, 201)
+        for over, err in (({"measures": ["massaggi"]}, ("/measures/0", "measures.unknown")),
+                          ({"measures": ["tirocinio", "tirocinio"]}, ("/measures/1", "measures.duplicate")),
+                          ({"measures": []}, ("/measures", "field.type")),
+                          ({"signed_on": "2999-01-01"}, ("/signed_on", "field.range")),
+                          ({"office_code": "ZZ99"}, ("/office_code", "office.unknown")),
+                          ({"colour": 1}, ("/colour", "field.unknown"))):
+            with self.subTest(over=over):
+                p = self.assertProblem(self.agree(id_, **over), 422, "validation")
+                self.assertIn(err, [(e["pointer"], e["code"]) for e in p["errors"]])
+        self.assertProblem(self.agree(id_, key=self.keys["operator_na"]), 403, "forbidden")
+        self.assertEqual(self.server.get("/v1/job-seekers/%s/service-agreements" % id_).json(), {"items": []})
+
     def test_portal_registers_only(self):
         id_ = self.created(person("NA01"))["id"]
         self.assertEqual(self.event(id_, "register", key=self.keys["portal"]).status, 201)
+        self.assertEqual(self.agree(id_, office_code="NA01").status, 201)
         self.assertProblem(self.event(id_, "validate", key=self.keys["portal"]), 403, "forbidden")
         self.assertProblem(self.event(id_, "validate", key=self.keys["operator"]), 403, "forbidden")
         self.assertEqual(self.event(id_, "validate", key=self.keys["operator_na"]).status, 201)
@@ -396,6 +449,7 @@ class DidTest(JobSeekerTest):
     def test_parallel_events_keep_a_legal_history(self):
         id_ = self.created()["id"]
         self.assertEqual(self.event(id_, "register").status, 201)
+        self.assertEqual(self.agree(id_).status, 201)
         results = []
         threads = [threading.Thread(target=lambda t=t: results.append(self.event(id_, t).status))
                    for t in ["validate"] * 6 + ["reject"] * 6]
