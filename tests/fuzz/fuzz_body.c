@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "incrocio/job_seeker.h"
 #include "incrocio/jsonscan.h"
 #include "incrocio/limits.h"
 #include "incrocio/offices.h"
@@ -31,6 +32,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (text == NULL)
             __builtin_trap();
         free(text);
+        json_decref(errors);
+
+        /* The job seeker validator: a canonical document is a fixed point. */
+        errors = json_array();
+        json_t *canon = incrocio_job_seeker_canonical_new(body, "2026-11-26", errors);
+        if (canon != NULL) {
+            json_t *again_errors = json_array();
+            json_t *again = incrocio_job_seeker_canonical_new(canon, "2026-11-26", again_errors);
+            if (again == NULL || !json_equal(again, canon))
+                __builtin_trap();
+            json_decref(again);
+            json_decref(again_errors);
+            json_t *merged = incrocio_json_merge_patch_new(canon, body);
+            json_decref(merged);
+        }
+        text = json_dumps(errors, 0);
+        if (text == NULL)
+            __builtin_trap();
+        free(text);
+        json_decref(canon);
         json_decref(errors);
     }
     json_decref(body);

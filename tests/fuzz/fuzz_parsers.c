@@ -7,8 +7,10 @@
 
 #include "incrocio/auth.h"
 #include "incrocio/body.h"
+#include "incrocio/codice_fiscale.h"
 #include "incrocio/cors.h"
 #include "incrocio/cursor.h"
+#include "incrocio/job_seekers.h"
 #include "incrocio/problem.h"
 #include "incrocio/reqid.h"
 #include "incrocio/respond.h"
@@ -25,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = '\0';
-    switch (data[0] % 10) {
+    switch (data[0] % 12) {
     case 0:
         if (incrocio_cursor_decode("offices", s, out, sizeof out) == INCROCIO_OK &&
             strlen(out) == 0)
@@ -63,6 +65,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         break;
     }
+    case 10: {
+        /* a code that parses is 16 characters, and its details are in range */
+        struct incrocio_cf_info info;
+        char cf[17];
+        if (incrocio_cf_normalise(s, cf) && incrocio_cf_parse(cf, &info) == INCROCIO_CF_OK &&
+            (strlen(cf) != 16 || info.month < 1 || info.month > 12 || info.day < 1 ||
+             info.day > 31 || (info.sex != 'M' && info.sex != 'F')))
+            abort();
+        break;
+    }
+    case 11:
+        /* the DID machine only ever yields a real state */
+        if (s[0] && incrocio_did_next(s[0], s + 1) != '\0' &&
+            incrocio_did_state_name(incrocio_did_next(s[0], s + 1)) == NULL)
+            abort();
+        break;
     case 9: {
         char enc[INCROCIO_CURSOR_MAX], dec[INCROCIO_CURSOR_MAX];
         if (incrocio_cursor_encode("offices", s, enc, sizeof enc) == INCROCIO_OK && s[0] &&
