@@ -234,7 +234,8 @@ static json_t *make_doc(struct rng *r, const struct comune *c, int year_now, int
         char from[16], to[16];
         int y = year_now - 1 - below(r, age - 18 > 15 ? 15 : age - 18);
         date_of(y, 1 + below(r, 12), 1, from);
-        date_of(y + below(r, 2), 12, 31, to);
+        int end = y + below(r, 2);
+        date_of(end > year_now - 1 ? year_now - 1 : end, 12, 31, to); /* never in the future */
         json_array_append_new(exps, json_pack("{s:s, s:s, s:s, s:s, s:s}", "occupation_code",
                                               job->occupations[below(r, 3)], "from", from, "to", to,
                                               "contract_type", incrocio_contract_types[below(r, 6)],
