@@ -35,4 +35,11 @@ int incrocio_cefr_rank(const char *s);
  * checked. */
 int incrocio_occupation_code_valid(const char *s);
 
+/* Employers' headcount bands, on the thresholds of Law 68/1999 (15, 35, 50)
+ * and of the EU SME definition (10, 250): 0-9, 10-15, 16-35, 36-50, 51-249,
+ * 250+. */
+extern const char *const incrocio_headcount_bands[];
+/* What a vacancy's pay range is per: hour, month, year. */
+extern const char *const incrocio_pay_periods[];
+
 #endif

@@ -47,6 +47,8 @@ enum incrocio_route_flags {
     INCROCIO_ROUTE_JSON_BODY = 1u << 0,   /* body required, application/json */
     INCROCIO_ROUTE_MERGE_PATCH = 1u << 1, /* body required, application/merge-patch+json */
     INCROCIO_ROUTE_METRICS = 1u << 2,     /* public unless --metrics-private: then admin only */
+    INCROCIO_ROUTE_QUERY = 1u << 3,       /* takes query parameters (the handler checks which);
+                                             without it, any query parameter is a 400 */
 };
 
 struct incrocio_route {

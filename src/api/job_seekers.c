@@ -254,6 +254,14 @@ void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_respo
         if (want != -1 && want != have)
             err = INCROCIO_ERR_PRECONDITION;
     }
+    /* An empty patch changes nothing, so it makes no new version. */
+    if (err == INCROCIO_OK && json_object_size(ctx->body) == 0) {
+        err = incrocio_audit_record(conn, ctx, "read", "job_seeker", id, id);
+        if (finish(req, resp, ctx, conn, err))
+            send_doc(resp, 200, doc);
+        json_decref(doc);
+        return;
+    }
     if (err == INCROCIO_OK) {
         json_t *dom = json_object_get(ctx->body, "domicile");
 
@@ -466,8 +474,11 @@ void incrocio_api_job_seeker_lookup(const struct _u_request *req, struct _u_resp
     char id[37];
 
     json_object_foreach (ctx->body, key, v) {
+        char ptr[80];
+
+        snprintf(ptr, sizeof ptr, "/%.60s", key);
         if (strcmp(key, "codice_fiscale") != 0)
-            incrocio_problem_add(errors, "/", "field.unknown", "a lookup has only codice_fiscale");
+            incrocio_problem_add(errors, ptr, "field.unknown", "a lookup has only codice_fiscale");
     }
     v = json_object_get(ctx->body, "codice_fiscale");
     if (!json_is_string(v)) {

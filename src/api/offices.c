@@ -92,21 +92,6 @@ void incrocio_api_offices_list(const struct _u_request *req, struct _u_response 
     json_decref(body);
 }
 
-/* 1 when the request's query string is empty; else a 400 has been sent. */
-static int no_query(const struct _u_request *req, struct _u_response *resp,
-                    struct incrocio_req *ctx)
-{
-    json_t *errors = json_array();
-
-    incrocio_query_reject_unknown(req, NULL, errors);
-    if (json_array_size(errors) > 0) {
-        incrocio_query_fail(req, resp, ctx, errors);
-        return 0;
-    }
-    json_decref(errors);
-    return 1;
-}
-
 static void send_office(struct _u_response *resp, const struct incrocio_office *o)
 {
     char etag[32];
@@ -128,8 +113,6 @@ void incrocio_api_office_get(const struct _u_request *req, struct _u_response *r
     incrocio_err err;
     char etag[32];
 
-    if (!no_query(req, resp, ctx))
-        return;
     if (!incrocio_office_code_valid(code)) {
         incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_NOT_FOUND);
         return;
@@ -165,8 +148,6 @@ void incrocio_api_office_patch(const struct _u_request *req, struct _u_response 
     incrocio_err err;
     long version;
 
-    if (!no_query(req, resp, ctx))
-        return;
     if (!incrocio_office_code_valid(code)) {
         incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_NOT_FOUND);
         return;

@@ -78,3 +78,8 @@ int incrocio_occupation_code_valid(const char *s)
             return 0;
     return 1;
 }
+
+const char *const incrocio_headcount_bands[] = {"0-9",   "10-15",  "16-35", "36-50",
+                                                "51-249", "250+", NULL};
+
+const char *const incrocio_pay_periods[] = {"hour", "month", "year", NULL};

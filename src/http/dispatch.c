@@ -13,6 +13,7 @@
 #include "incrocio/limits.h"
 #include "incrocio/metrics.h"
 #include "incrocio/problem.h"
+#include "incrocio/query.h"
 #include "incrocio/ratelimit.h"
 #include "incrocio/respond.h"
 #include "incrocio/router.h"
@@ -212,6 +213,12 @@ static void serve(const struct _u_request *req, struct _u_response *resp, struct
     }
     if (match == INCROCIO_MATCH_METHOD) {
         options_or_405(req, resp, ctx, allow);
+        return;
+    }
+    if (!(route->flags & INCROCIO_ROUTE_QUERY) && u_map_count(req->map_url) > 0) {
+        json_t *errors = json_array();
+        incrocio_query_reject_unknown(req, NULL, errors);
+        incrocio_query_fail(req, resp, ctx, errors);
         return;
     }
     if ((route->flags & INCROCIO_ROUTE_JSON_BODY) &&

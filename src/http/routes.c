@@ -8,6 +8,7 @@
 #define OPERATOR INCROCIO_ACCESS_OPERATOR
 #define PORTAL INCROCIO_ACCESS_PORTAL
 #define JSON INCROCIO_ROUTE_JSON_BODY
+#define QUERY INCROCIO_ROUTE_QUERY
 
 /* Every route of the API, in one place, each with the roles it admits; scope
  * within a role (an operator's offices, an employer's company) is the
@@ -16,14 +17,14 @@ static const struct incrocio_route routes[] = {
     {"GET", "/v1/status", incrocio_api_status_get, PUBLIC, 0},
     {"GET", "/v1/openapi.yaml", incrocio_api_openapi_get, PUBLIC, 0},
     {"GET", "/metrics", incrocio_api_metrics_get, PUBLIC, INCROCIO_ROUTE_METRICS},
-    {"GET", "/v1/offices", incrocio_api_offices_list, ANY_KEY, 0},
+    {"GET", "/v1/offices", incrocio_api_offices_list, ANY_KEY, QUERY},
     {"GET", "/v1/offices/{code}", incrocio_api_office_get, ANY_KEY, 0},
     {"PATCH", "/v1/offices/{code}", incrocio_api_office_patch, ADMIN | OPERATOR,
      INCROCIO_ROUTE_MERGE_PATCH},
-    {"GET", "/v1/audit-events", incrocio_api_audit_list, ADMIN, 0},
+    {"GET", "/v1/audit-events", incrocio_api_audit_list, ADMIN, QUERY},
     /* Job seekers: employers never see them; portals only register them. */
     {"POST", "/v1/job-seekers", incrocio_api_job_seeker_create, ADMIN | OPERATOR | PORTAL, JSON},
-    {"GET", "/v1/job-seekers", incrocio_api_job_seekers_list, ADMIN | OPERATOR, 0},
+    {"GET", "/v1/job-seekers", incrocio_api_job_seekers_list, ADMIN | OPERATOR, QUERY},
     {"GET", "/v1/job-seekers/{id}", incrocio_api_job_seeker_get, ADMIN | OPERATOR, 0},
     {"PATCH", "/v1/job-seekers/{id}", incrocio_api_job_seeker_patch, ADMIN | OPERATOR,
      INCROCIO_ROUTE_MERGE_PATCH},

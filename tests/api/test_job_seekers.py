@@ -29,7 +29,7 @@ def person(office="CE08", **over):
         "given_name": given, "family_name": family, "birth_date": birth, "sex": "M",
         "citizenship": "IT",
         "domicile": {"comune_istat": "061091", "address": "Via %s %d" % (given, n)},
-        "email": "%s@example.org" % family.lower(), "phone": "+39 0823 %06d" % n, "office_code": office,
+        "email": "%s@example.org" % family.lower(), "phone": "+39 0823 %08d" % _rand.randint(0, 99999999), "office_code": office,
         "education": [{"title": "Diploma alberghiero", "eqf_level": 4, "year": 1999}],
         "languages": [{"code": "en", "cefr": "B1"}], "licences": ["B"],
         "skills": [{"code": "haccp", "level": 3}], "it_skills": ["Excel"],
@@ -213,6 +213,21 @@ class PatchTest(JobSeekerTest):
         self.assertEqual(new["experiences"], body["experiences"])
         self.assertEqual(self.server.get("/v1/job-seekers/" + body["id"]).json(), new)
         self.assertIn(("update", "job_seeker"), self.audit(body["id"]))
+
+    def test_empty_patch_and_query_parameters(self):
+        body = self.created()
+        r = self.patch(body["id"], {}, '"1"')
+        self.assertEqual((r.status, r.header("etag"), r.json()), (200, '"1"', body))
+        for path in ("/v1/job-seekers/%s?fields=all", "/v1/job-seekers/%s/did?x=1",
+                     "/v1/job-seekers/%s/service-agreements?limit=5"):
+            with self.subTest(path=path):
+                q = path.split("?")[1].split("=")[0]
+                self.assertProblem(self.server.get(path % body["id"]), 400, "invalid-parameter",
+                                   errors=[(q, "parameter.unknown")])
+        p = self.assertProblem(self.server.request("POST", "/v1/job-seeker-lookups",
+                                                   body={"codice_fiscale": body["codice_fiscale"], "name": "x"}),
+                               422, "validation")
+        self.assertEqual([(e["pointer"], e["code"]) for e in p["errors"]], [("/name", "field.unknown")])
 
     def test_preconditions_and_errors(self):
         body = self.created()
