@@ -44,7 +44,23 @@ void incrocio_api_agreement_create(const struct _u_request *req, struct _u_respo
 void incrocio_api_agreements_get(const struct _u_request *req, struct _u_response *resp,
                                  struct incrocio_req *ctx);
 
+/* src/api/common.c: what every resource handler does the same way. */
+
 /* Today's date in UTC, "YYYY-MM-DD". */
 void incrocio_api_today(char out[11]);
+/* 1 when id is a UUID; else a 404 has been sent (a malformed id names nothing). */
+int incrocio_api_uuid_or_404(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx, const char *id);
+/* Commits when err is OK, returns the connection (rolling back whatever is
+ * left open) and answers for any error: CONFLICT with conflict_detail as a
+ * 409, the rest mapped by incrocio_problem_from_err. 1 when all went well. */
+int incrocio_api_finish(const struct _u_request *req, struct _u_response *resp,
+                        struct incrocio_req *ctx, struct incrocio_db_conn *conn, incrocio_err err,
+                        const char *conflict_detail);
+/* doc with its ETag (from its "version"). */
+void incrocio_api_send_versioned(struct _u_response *resp, unsigned status, const json_t *doc);
+/* The 422 for the collected errors (stolen). */
+void incrocio_api_validation_failed(const struct _u_request *req, struct _u_response *resp,
+                                    const struct incrocio_req *ctx, json_t *errors);
 
 #endif

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "incrocio/api.h"
 #include "incrocio/audit.h"
@@ -20,15 +19,6 @@
 #include "incrocio/validate.h"
 
 #define CURSOR_SCOPE "job-seekers"
-
-void incrocio_api_today(char out[11])
-{
-    time_t now = time(NULL);
-    struct tm tm;
-
-    gmtime_r(&now, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 /* A write to a person of office: admins anywhere, operators in their offices. */
 static int may_write(const struct incrocio_req *ctx, const char *office)
@@ -44,16 +34,6 @@ static void forbidden_office(const struct _u_request *req, struct _u_response *r
     incrocio_problem_send(req, resp, ctx, 403, "forbidden",
                           "operators change only the job seekers of the offices they work for",
                           NULL);
-}
-
-static void send_doc(struct _u_response *resp, unsigned status, const json_t *doc)
-{
-    char etag[32];
-
-    incrocio_etag_of_version((long)json_integer_value(json_object_get(doc, "version")), etag,
-                             sizeof etag);
-    incrocio_respond_header(resp, "ETag", etag);
-    incrocio_respond_json(resp, status, doc, NULL);
 }
 
 /* Validates doc into its canonical form and checks the comune and the office
@@ -88,41 +68,14 @@ static json_t *canonical_checked(const struct _u_request *req, struct _u_respons
     }
     if (json_array_size(errors) > 0) {
         json_decref(canon);
-        incrocio_problem_send(req, resp, ctx, 422, "validation",
-                              "one or more fields are invalid: see errors", errors);
+        incrocio_api_validation_failed(req, resp, ctx, errors);
         return NULL;
     }
     json_decref(errors);
     return canon;
 }
 
-static int valid_id(const struct _u_request *req, struct _u_response *resp,
-                    struct incrocio_req *ctx, const char *id)
-{
-    if (incrocio_valid_uuid(id))
-        return 1;
-    incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_NOT_FOUND);
-    return 0;
-}
-
-/* Ends the request's transaction and answers for err when it is not OK. */
-static int finish(const struct _u_request *req, struct _u_response *resp, struct incrocio_req *ctx,
-                  struct incrocio_db_conn *conn, incrocio_err err)
-{
-    if (err == INCROCIO_OK)
-        err = incrocio_db_commit(conn);
-    incrocio_db_checkin(ctx->app->pool, conn); /* rolls back what is left open */
-    if (err == INCROCIO_ERR_CONFLICT) {
-        incrocio_problem_send(req, resp, ctx, 409, "conflict",
-                              "a job seeker with this codice fiscale is already registered", NULL);
-        return 0;
-    }
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
-        return 0;
-    }
-    return 1;
-}
+#define DUPLICATE_CF "a job seeker with this codice fiscale is already registered"
 
 void incrocio_api_job_seeker_create(const struct _u_request *req, struct _u_response *resp,
                                     struct incrocio_req *ctx)
@@ -160,13 +113,13 @@ void incrocio_api_job_seeker_create(const struct _u_request *req, struct _u_resp
     if (err == INCROCIO_OK)
         err = incrocio_db_job_seeker_get(conn, id, &doc);
     json_decref(canon);
-    if (!finish(req, resp, ctx, conn, err)) {
+    if (!incrocio_api_finish(req, resp, ctx, conn, err, DUPLICATE_CF)) {
         json_decref(doc);
         return;
     }
     snprintf(location, sizeof location, "/v1/job-seekers/%s", id);
     incrocio_respond_header(resp, "Location", location);
-    send_doc(resp, 201, doc);
+    incrocio_api_send_versioned(resp, 201, doc);
     json_decref(doc);
 }
 
@@ -179,7 +132,7 @@ void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_respons
     incrocio_err err;
     char etag[32];
 
-    if (!valid_id(req, resp, ctx, id))
+    if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
     err = incrocio_db_checkout(ctx->app->pool, &conn);
     if (err != INCROCIO_OK) {
@@ -191,7 +144,7 @@ void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_respons
         err = incrocio_db_job_seeker_get(conn, id, &doc);
     if (err == INCROCIO_OK)
         err = incrocio_audit_record(conn, ctx, "read", "job_seeker", id, id);
-    if (!finish(req, resp, ctx, conn, err)) {
+    if (!incrocio_api_finish(req, resp, ctx, conn, err, DUPLICATE_CF)) {
         json_decref(doc);
         return;
     }
@@ -201,7 +154,7 @@ void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_respons
         incrocio_respond_header(resp, "ETag", etag);
         incrocio_respond_empty(resp, 304);
     } else {
-        send_doc(resp, 200, doc);
+        incrocio_api_send_versioned(resp, 200, doc);
     }
     json_decref(doc);
 }
@@ -227,7 +180,7 @@ void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_respo
     long want, have = 0;
     char id_out[37];
 
-    if (!valid_id(req, resp, ctx, id))
+    if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
     if (if_match == NULL) {
         incrocio_problem_send(req, resp, ctx, 428, "precondition-required",
@@ -257,8 +210,8 @@ void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_respo
     /* An empty patch changes nothing, so it makes no new version. */
     if (err == INCROCIO_OK && json_object_size(ctx->body) == 0) {
         err = incrocio_audit_record(conn, ctx, "read", "job_seeker", id, id);
-        if (finish(req, resp, ctx, conn, err))
-            send_doc(resp, 200, doc);
+        if (incrocio_api_finish(req, resp, ctx, conn, err, DUPLICATE_CF))
+            incrocio_api_send_versioned(resp, 200, doc);
         json_decref(doc);
         return;
     }
@@ -302,8 +255,8 @@ void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_respo
         err = incrocio_db_job_seeker_get(conn, id, &doc);
     json_decref(merged);
     json_decref(canon);
-    if (finish(req, resp, ctx, conn, err))
-        send_doc(resp, 200, doc);
+    if (incrocio_api_finish(req, resp, ctx, conn, err, DUPLICATE_CF))
+        incrocio_api_send_versioned(resp, 200, doc);
     json_decref(doc);
 }
 
@@ -316,7 +269,7 @@ void incrocio_api_job_seeker_delete(const struct _u_request *req, struct _u_resp
     json_t *doc = NULL;
     incrocio_err err;
 
-    if (!valid_id(req, resp, ctx, id))
+    if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
     err = incrocio_db_checkout(ctx->app->pool, &conn);
     if (err != INCROCIO_OK) {
@@ -343,7 +296,7 @@ void incrocio_api_job_seeker_delete(const struct _u_request *req, struct _u_resp
         err = incrocio_db_job_seeker_erase(conn, id);
     if (err == INCROCIO_OK)
         err = incrocio_audit_record(conn, ctx, "erase", "job_seeker", id, id);
-    if (finish(req, resp, ctx, conn, err))
+    if (incrocio_api_finish(req, resp, ctx, conn, err, DUPLICATE_CF))
         incrocio_respond_empty(resp, 204);
 }
 
@@ -435,7 +388,7 @@ void incrocio_api_job_seekers_list(const struct _u_request *req, struct _u_respo
         err = incrocio_db_job_seekers_list(conn, &f, items, &more, last_id, ids, sizeof ids);
     if (err == INCROCIO_OK && json_array_size(items) > 0)
         err = incrocio_audit_record_people(conn, ctx, "list", ids);
-    if (!finish(req, resp, ctx, conn, err)) {
+    if (!incrocio_api_finish(req, resp, ctx, conn, err, DUPLICATE_CF)) {
         json_decref(items);
         return;
     }
@@ -510,7 +463,7 @@ void incrocio_api_job_seeker_lookup(const struct _u_request *req, struct _u_resp
         snprintf(id, sizeof id, "%s", json_string_value(json_object_get(doc, "id")));
         err = incrocio_audit_record(conn, ctx, "read", "job_seeker", id, id);
     }
-    if (finish(req, resp, ctx, conn, err))
-        send_doc(resp, 200, doc);
+    if (incrocio_api_finish(req, resp, ctx, conn, err, DUPLICATE_CF))
+        incrocio_api_send_versioned(resp, 200, doc);
     json_decref(doc);
 }

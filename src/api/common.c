@@ -1,0 +1,60 @@
+/* What every resource handler does the same way. */
+#include <time.h>
+
+#include "incrocio/api.h"
+#include "incrocio/problem.h"
+#include "incrocio/respond.h"
+#include "incrocio/validate.h"
+
+void incrocio_api_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int incrocio_api_uuid_or_404(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx, const char *id)
+{
+    if (incrocio_valid_uuid(id))
+        return 1;
+    incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_NOT_FOUND);
+    return 0;
+}
+
+int incrocio_api_finish(const struct _u_request *req, struct _u_response *resp,
+                        struct incrocio_req *ctx, struct incrocio_db_conn *conn, incrocio_err err,
+                        const char *conflict_detail)
+{
+    if (err == INCROCIO_OK)
+        err = incrocio_db_commit(conn);
+    incrocio_db_checkin(ctx->app->pool, conn); /* rolls back what is left open */
+    if (err == INCROCIO_ERR_CONFLICT && conflict_detail) {
+        incrocio_problem_send(req, resp, ctx, 409, "conflict", conflict_detail, NULL);
+        return 0;
+    }
+    if (err != INCROCIO_OK) {
+        incrocio_problem_from_err(req, resp, ctx, err);
+        return 0;
+    }
+    return 1;
+}
+
+void incrocio_api_send_versioned(struct _u_response *resp, unsigned status, const json_t *doc)
+{
+    char etag[32];
+
+    incrocio_etag_of_version((long)json_integer_value(json_object_get(doc, "version")), etag,
+                             sizeof etag);
+    incrocio_respond_header(resp, "ETag", etag);
+    incrocio_respond_json(resp, status, doc, NULL);
+}
+
+void incrocio_api_validation_failed(const struct _u_request *req, struct _u_response *resp,
+                                    const struct incrocio_req *ctx, json_t *errors)
+{
+    incrocio_problem_send(req, resp, ctx, 422, "validation",
+                          "one or more fields are invalid: see errors", errors);
+}
