@@ -17,8 +17,10 @@
 #include "incrocio/codes.h"
 #include "incrocio/codice_fiscale.h"
 #include "incrocio/db.h"
+#include "incrocio/employer.h"
 #include "incrocio/job_seeker.h"
 #include "incrocio/job_seekers.h"
+#include "incrocio/vacancy.h"
 
 #define BATCH 500
 
@@ -77,32 +79,50 @@ struct family {
     const char *occupations[4];
     const char *skills[6];
     int eqf;
+    const char *ateco;    /* the employers that hire them */
+    const char *trade[3]; /* words for employers' names */
 };
 static const struct family jobs[] = {
     {{"5.2.2.1.0", "5.2.2.3.1", "5.2.2.2.0", NULL},
      {"haccp", "cucina_tradizionale", "servizio_sala", "pasticceria", "gestione_ordini", NULL},
-     4},
+     4,
+     "56.10.11",
+     {"Trattoria", "Ristorante", "Pizzeria"}},
     {{"5.1.2.2.0", "5.1.2.4.0", "4.3.1.2.0", NULL},
      {"cassa", "vendita_assistita", "gestione_scaffali", "customer_care", "inventario", NULL},
-     4},
+     4,
+     "47.11.10",
+     {"Supermercati", "Market", "Alimentari"}},
     {{"8.1.3.1.0", "7.4.2.3.0", "7.4.4.3.0", NULL},
      {"muletto", "logistica_magazzino", "patente_cqc", "carico_scarico", "sicurezza_lavoro", NULL},
-     3},
+     3,
+     "52.10.00",
+     {"Logistica", "Trasporti", "Magazzini"}},
     {{"6.1.2.1.0", "6.1.3.6.0", "6.2.3.1.1", NULL},
      {"muratura", "impianti_elettrici", "saldatura", "lettura_disegno", "sicurezza_lavoro", NULL},
-     3},
+     3,
+     "41.20.00",
+     {"Costruzioni", "Edilizia", "Impianti"}},
     {{"4.1.1.1.0", "4.1.1.2.0", "3.3.1.2.1", NULL},
      {"excel", "contabilita", "segreteria", "protocollo", "inglese_commerciale", NULL},
-     5},
+     5,
+     "69.20.13",
+     {"Studio", "Servizi", "Consulenze"}},
     {{"2.1.1.4.1", "3.1.2.1.0", "2.1.1.4.3", NULL},
      {"programmazione_c", "sql", "reti", "cloud", "sviluppo_web", NULL},
-     6},
+     6,
+     "62.01.00",
+     {"Software", "Digitale", "Informatica"}},
     {{"5.3.1.1.0", "5.4.4.3.0", "3.2.1.1.1", NULL},
      {"assistenza_anziani", "primo_soccorso", "igiene_persona", "animazione", "haccp", NULL},
-     4},
+     4,
+     "87.30.00",
+     {"Cooperativa", "Assistenza", "Residenza"}},
     {{"6.4.1.1.0", "6.4.1.3.0", "8.3.1.1.0", NULL},
      {"potatura", "trattori", "raccolta", "irrigazione", "vivaismo", NULL},
-     2},
+     2,
+     "01.13.10",
+     {"Azienda agricola", "Vivai", "Ortofrutta"}},
 };
 static const char *const titles[] = {"",
                                      "Licenza elementare",
@@ -113,10 +133,10 @@ static const char *const titles[] = {"",
                                      "Laurea triennale",
                                      "Laurea magistrale",
                                      "Dottorato di ricerca"};
-static const char *const employers[] = {"Trattoria da Peppino", "Supermercati Campani srl",
-                                        "Logistica Sud spa",    "Edil Volturno snc",
-                                        "Studio Esposito",      "Software Partenope srl",
-                                        "Cooperativa Il Sole",  "Azienda agricola Matese"};
+static const char *const employer_names[] = {"Trattoria da Peppino", "Supermercati Campani srl",
+                                             "Logistica Sud spa",    "Edil Volturno snc",
+                                             "Studio Esposito",      "Software Partenope srl",
+                                             "Cooperativa Il Sole",  "Azienda agricola Matese"};
 static const char *const langs[] = {"en", "en", "en", "fr", "es", "de"};
 
 struct comune {
@@ -239,7 +259,7 @@ static json_t *make_doc(struct rng *r, const struct comune *c, int year_now, int
         json_array_append_new(exps, json_pack("{s:s, s:s, s:s, s:s, s:s}", "occupation_code",
                                               job->occupations[below(r, 3)], "from", from, "to", to,
                                               "contract_type", incrocio_contract_types[below(r, 6)],
-                                              "employer_name", PICK(r, employers)));
+                                              "employer_name", PICK(r, employer_names)));
     }
     desired = json_array();
     json_array_append_new(desired, json_string(job->occupations[0]));
@@ -402,12 +422,160 @@ int incrocio_seed_job_seekers(PGconn *pg, int count, uint64_t seed, FILE *out, F
     return made == count ? 0 : 1;
 }
 
+/* A partita IVA with its check digit (domain/employer.c checks the same). */
+static void make_piva(struct rng *r, char out[12])
+{
+    int sum = 0;
+
+    for (int i = 0; i < 10; i++) {
+        int d = below(r, 10);
+        out[i] = (char)('0' + d);
+        sum += i % 2 == 0 ? d : (2 * d > 9 ? 2 * d - 9 : 2 * d);
+    }
+    out[10] = (char)('0' + (10 - sum % 10) % 10);
+    out[11] = '\0';
+}
+
+static int save_doc(PGconn *pg, const char *fn, const json_t *canon, char *id_out, FILE *err)
+{
+    char sql[96], *text = json_dumps(canon, JSON_COMPACT);
+    const char *v[1] = {text};
+    PGresult *res;
+    int ok;
+
+    snprintf(sql, sizeof sql, "SELECT %s(NULL, $1::jsonb, NULL)", fn);
+    res = PQexecParams(pg, sql, 1, NULL, v, NULL, NULL, 0);
+    free(text);
+    ok = PQresultStatus(res) == PGRES_TUPLES_OK && !PQgetisnull(res, 0, 0);
+    if (ok)
+        snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
+    else
+        fprintf(err, "incrocio: seed: %s", PQresultErrorMessage(res));
+    PQclear(res);
+    return ok;
+}
+
+static json_t *make_position(struct rng *r, const struct family *job, const struct comune *c)
+{
+    json_t *skills = json_array(), *want_langs = json_array(), *lic = json_array();
+    int appr = chance(r, 8), part = chance(r, 25);
+
+    for (int i = 0, n = 1 + below(r, 3); i < n; i++)
+        json_array_append_new(skills,
+                              json_pack("{s:s, s:b, s:i}", "code", job->skills[i], "must_have",
+                                        i == 0 && chance(r, 60), "weight", 1 + below(r, 3)));
+    if (chance(r, 30))
+        json_array_append_new(want_langs,
+                              json_pack("{s:s, s:s, s:b}", "code", "en", "min_cefr",
+                                        chance(r, 50) ? "A2" : "B1", "required", chance(r, 30)));
+    if (chance(r, 40))
+        json_array_append_new(lic, json_string("B"));
+    return json_pack(
+        "{s:s, s:s, s:i, s:s, s:s, s:o, s:b, s:{s:s}, s:i, s:{s:o, s:o, s:o, s:o, s:i, s:o},"
+        " s:b, s:b}",
+        "occupation_code", job->occupations[below(r, 3)], "title", job->trade[0], "quantity",
+        1 + below(r, 3), "contract_type",
+        appr ? "apprendistato" : incrocio_contract_types[below(r, 2)], "working_time",
+        part ? "part_time" : "full_time", "weekly_hours", json_integer(part ? 20 : 40), "shifts",
+        chance(r, 40), "workplace", "comune_istat", c->code, "remote_share", 0, "requirements",
+        "skills", skills, "education",
+        chance(r, 60) ? json_pack("{s:i, s:b}", "min_eqf", job->eqf, "required", chance(r, 30))
+                      : json_null(),
+        "languages", want_langs, "licences", lic, "min_experience_months", 6 * below(r, 5),
+        "max_distance_km", chance(r, 50) ? json_integer(20 + 10 * below(r, 5)) : json_null(),
+        "l68_reserved", chance(r, 4), "apprenticeship", appr);
+}
+
+int incrocio_seed_vacancies(PGconn *pg, int n_employers, uint64_t seed, FILE *out, FILE *err)
+{
+    struct rng r = {seed * 0x9E3779B97F4A7C15ULL + 7};
+    struct comune *comuni = NULL;
+    int n_comuni = 0, total = 0, n_vac = 0, n_pos = 0;
+    static const char *const bands[] = {"0-9", "10-15", "16-35", "36-50", "51-249", "250+"};
+
+    if (load_comuni(pg, &comuni, &n_comuni, &total, err) != 0)
+        return 1;
+    if (PQresultStatus(PQexec(pg, "BEGIN")) != PGRES_COMMAND_OK) {
+        free(comuni);
+        return 1;
+    }
+    for (int e = 0; e < n_employers; e++) {
+        const struct family *job = &jobs[below(&r, (int)(sizeof jobs / sizeof jobs[0]))];
+        const struct comune *c = pick_comune(&r, comuni, n_comuni, total);
+        char piva[12], name[160], eid[37];
+        json_t *doc, *canon, *errors = json_array();
+
+        make_piva(&r, piva);
+        snprintf(name, sizeof name, "%s %s %s", job->trade[below(&r, 3)], PICK(&r, families),
+                 PICK(&r, ((const char *const[]){"srl", "snc", "spa", "sas"})));
+        doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:s}", "name", name,
+                        "codice_fiscale", piva, "partita_iva", piva, "ateco_code", job->ateco,
+                        "headcount_band", bands[below(&r, 6)], "seat", "comune_istat", c->code,
+                        "address", "Via Roma 1", "office_code", c->office);
+        canon = incrocio_employer_canonical_new(doc, errors);
+        json_decref(doc);
+        json_decref(errors);
+        if (canon == NULL || !save_doc(pg, "employer_save", canon, eid, err)) {
+            json_decref(canon);
+            continue; /* a partita IVA drawn twice */
+        }
+        json_decref(canon);
+        for (int v = 0, nv = below(&r, 4); v < nv; v++) {
+            json_t *positions = json_array();
+            char vid[37], from[16], until[16];
+            int w = below(&r, 100);
+            const char *state = w < 70   ? "published"
+                                : w < 85 ? "draft"
+                                : w < 95 ? "closed"
+                                         : "filled";
+            const char *sv[2];
+
+            for (int p = 0, np = 1 + below(&r, 3); p < np; p++)
+                json_array_append_new(positions, make_position(&r, job, c));
+            date_of(2026, 1 + below(&r, 11), 1 + below(&r, 28), from);
+            date_of(2027, 1 + below(&r, 12), 1 + below(&r, 28), until);
+            doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "employer_id", eid,
+                            "office_code", c->office, "title", job->trade[0], "description",
+                            "Selezioniamo personale per la nostra sede.", "valid_from", from,
+                            "valid_until", until, "positions", positions);
+            errors = json_array();
+            canon = incrocio_vacancy_canonical_new(doc, "2026-11-26", errors);
+            json_decref(doc);
+            json_decref(errors);
+            if (canon == NULL || !save_doc(pg, "vacancy_save", canon, vid, err)) {
+                json_decref(canon);
+                continue;
+            }
+            n_pos += (int)json_array_size(json_object_get(canon, "positions"));
+            json_decref(canon);
+            sv[0] = vid;
+            sv[1] = state;
+            PQclear(PQexecParams(pg,
+                                 "UPDATE vacancies SET state = $2, published_at = CASE WHEN $2"
+                                 " <> 'draft' THEN valid_from::timestamptz END WHERE id = $1::uuid",
+                                 2, NULL, sv, NULL, NULL, 0));
+            if (strcmp(state, "filled") == 0)
+                PQclear(PQexecParams(pg,
+                                     "UPDATE positions SET filled = quantity WHERE vacancy_id ="
+                                     " $1::uuid",
+                                     1, NULL, sv, NULL, NULL, 0));
+            n_vac++;
+        }
+    }
+    free(comuni);
+    if (PQresultStatus(PQexec(pg, "COMMIT")) != PGRES_COMMAND_OK)
+        return 1;
+    fprintf(out, "seed: %d vacancies with %d positions\n", n_vac, n_pos);
+    return 0;
+}
+
 int incrocio_cli_seed(int argc, char **argv, const char *database_url, FILE *out, FILE *err)
 {
     static const struct option opts[] = {{"job-seekers", required_argument, NULL, 'j'},
+                                         {"employers", required_argument, NULL, 'e'},
                                          {"seed", required_argument, NULL, 's'},
                                          {NULL, 0, NULL, 0}};
-    long job_seekers = 200, seed = 42;
+    long job_seekers = 200, n_employers = 50, seed = 42;
     char why[256], *end;
     PGconn *pg;
     int c, rc;
@@ -415,20 +583,23 @@ int incrocio_cli_seed(int argc, char **argv, const char *database_url, FILE *out
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-        long *target = c == 'j' ? &job_seekers : c == 's' ? &seed : NULL;
+        long *target = c == 'j' ? &job_seekers : c == 'e' ? &n_employers : c == 's' ? &seed : NULL;
         if (target == NULL || optarg == NULL || !(*optarg >= '0' && *optarg <= '9')) {
-            fprintf(err, "usage: incrocio seed [--job-seekers N] [--seed S]\n");
+            fprintf(err, "usage: incrocio seed [--job-seekers N] [--employers N] [--seed S]\n");
             return 2;
         }
         *target = strtol(optarg, &end, 10);
         if (*end != '\0' || *target < 0 || *target > 10000000) {
-            fprintf(err, "incrocio: invalid --%s: '%.40s'\n", c == 'j' ? "job-seekers" : "seed",
+            fprintf(err, "incrocio: invalid --%s: '%.40s'\n",
+                    c == 'j'   ? "job-seekers"
+                    : c == 'e' ? "employers"
+                               : "seed",
                     optarg);
             return 2;
         }
     }
     if (optind < argc) {
-        fprintf(err, "usage: incrocio seed [--job-seekers N] [--seed S]\n");
+        fprintf(err, "usage: incrocio seed [--job-seekers N] [--employers N] [--seed S]\n");
         return 2;
     }
     if (database_url == NULL || *database_url == '\0') {
@@ -441,6 +612,8 @@ int incrocio_cli_seed(int argc, char **argv, const char *database_url, FILE *out
         return 1;
     }
     rc = incrocio_seed_job_seekers(pg, (int)job_seekers, (uint64_t)seed, out, err);
+    if (rc == 0)
+        rc = incrocio_seed_vacancies(pg, (int)n_employers, (uint64_t)seed, out, err);
     PQfinish(pg);
     return rc;
 }

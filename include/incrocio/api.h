@@ -44,6 +44,27 @@ void incrocio_api_agreement_create(const struct _u_request *req, struct _u_respo
 void incrocio_api_agreements_get(const struct _u_request *req, struct _u_response *resp,
                                  struct incrocio_req *ctx);
 
+void incrocio_api_employer_create(const struct _u_request *req, struct _u_response *resp,
+                                  struct incrocio_req *ctx);
+void incrocio_api_employer_get(const struct _u_request *req, struct _u_response *resp,
+                               struct incrocio_req *ctx);
+void incrocio_api_employer_patch(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+void incrocio_api_employer_delete(const struct _u_request *req, struct _u_response *resp,
+                                  struct incrocio_req *ctx);
+void incrocio_api_employers_list(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+void incrocio_api_vacancy_create(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+void incrocio_api_vacancy_get(const struct _u_request *req, struct _u_response *resp,
+                              struct incrocio_req *ctx);
+void incrocio_api_vacancy_patch(const struct _u_request *req, struct _u_response *resp,
+                                struct incrocio_req *ctx);
+void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+void incrocio_api_vacancy_event_create(const struct _u_request *req, struct _u_response *resp,
+                                       struct incrocio_req *ctx);
+
 /* src/api/common.c: what every resource handler does the same way. */
 
 /* Today's date in UTC, "YYYY-MM-DD". */

@@ -35,11 +35,20 @@ int incrocio_cefr_rank(const char *s);
  * checked. */
 int incrocio_occupation_code_valid(const char *s);
 
-/* Employers' headcount bands, on the thresholds of Law 68/1999 (15, 35, 50)
- * and of the EU SME definition (10, 250): 0-9, 10-15, 16-35, 36-50, 51-249,
- * 250+. */
+/* Employers' headcount bands: 0-9, 10-15, 16-35, 36-50, 51-249, 250+, after
+ * the thresholds of Law 68/1999 art. 3 (35, 50) and of the EU SME definition
+ * (10, 250). The law obliges from 15 employees on; the band that holds 15 is
+ * fixed by the API contract as "10-15", so a band alone cannot tell 14 from
+ * 15. */
 extern const char *const incrocio_headcount_bands[];
 /* What a vacancy's pay range is per: hour, month, year. */
 extern const char *const incrocio_pay_periods[];
+
+/* 1 when name, a JSON member name, names a protected attribute that no
+ * requirement may be about (D.Lgs 276/2003 art. 10): age, sex, citizenship,
+ * marital status, religion, disability... in English or Italian ("min_age",
+ * "eta_minima", "Età", "stato-civile"), compared with ASCII case, '_', '-'
+ * and spaces ignored and accented vowels taken as plain ones. 0 for NULL. */
+int incrocio_protected_attribute(const char *name);
 
 #endif

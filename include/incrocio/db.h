@@ -1,6 +1,7 @@
 #ifndef INCROCIO_DB_H
 #define INCROCIO_DB_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "incrocio/error.h"
@@ -47,6 +48,18 @@ enum incrocio_stmt_id {
     INCROCIO_STMT_AGREEMENT_INSERT,
     INCROCIO_STMT_AGREEMENT_LIST,
     INCROCIO_STMT_AGREEMENT_COUNT,
+    INCROCIO_STMT_EMPLOYER_GET,
+    INCROCIO_STMT_EMPLOYER_SAVE,
+    INCROCIO_STMT_EMPLOYER_DELETE,
+    INCROCIO_STMT_EMPLOYERS_LIST,
+    INCROCIO_STMT_REFS,
+    INCROCIO_STMT_VACANCY_GET,
+    INCROCIO_STMT_VACANCY_SAVE,
+    INCROCIO_STMT_VACANCY_SCOPE,
+    INCROCIO_STMT_VACANCIES_LIST,
+    INCROCIO_STMT_VACANCY_STATE,
+    INCROCIO_STMT_VACANCY_EVENT,
+    INCROCIO_STMT_POSITION_FILL,
     INCROCIO_STMT_COUNT
 };
 
@@ -79,6 +92,16 @@ incrocio_err incrocio_db_exec(struct incrocio_db_conn *conn, const struct incroc
 incrocio_err incrocio_db_begin(struct incrocio_db_conn *conn);
 incrocio_err incrocio_db_commit(struct incrocio_db_conn *conn);
 void incrocio_db_rollback(struct incrocio_db_conn *conn);
+
+/* The one json value of a one-row result, parsed into *doc (json_decref it);
+ * NOT_FOUND when there is no row or the value is NULL. Clears res. */
+incrocio_err incrocio_db_one_json(PGresult *res, json_t **doc);
+
+/* Runs stmt ($1 id or NULL, $2 the document as jsonb, $3 the version when id
+ * is given), whose one value is the saved row's id or NULL for a stale
+ * version (PRECONDITION). id_out receives the id (37 bytes). */
+incrocio_err incrocio_db_save_doc(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
+                                  const char *id, const json_t *doc, long version, char *id_out);
 
 /* Maps a failed result's SQLSTATE (and the connection's state) to our enum. */
 incrocio_err incrocio_db_error_of(PGconn *pg, const PGresult *res);

@@ -11,7 +11,11 @@
 /* Adds count job seekers, each with a DID history; returns an exit code. */
 int incrocio_seed_job_seekers(PGconn *pg, int count, uint64_t seed, FILE *out, FILE *err);
 
-/* incrocio seed [--job-seekers N] [--seed S]: argv[0] is "seed". */
+/* Adds employers, each with 0 to 3 vacancies of 1 to 3 positions in
+ * realistic mixes (published, draft, closed, filled); returns an exit code. */
+int incrocio_seed_vacancies(PGconn *pg, int employers, uint64_t seed, FILE *out, FILE *err);
+
+/* incrocio seed [--job-seekers N] [--employers N] [--seed S]: argv[0] is "seed". */
 int incrocio_cli_seed(int argc, char **argv, const char *database_url, FILE *out, FILE *err);
 
 #endif

@@ -327,6 +327,9 @@ incrocio_err incrocio_db_error_of(PGconn *pg, const PGresult *res)
         return INCROCIO_ERR_DB;
     if (strcmp(state, "23505") == 0)
         return INCROCIO_ERR_CONFLICT;
+    /* Our own class IC: rules the SQL functions enforce on input. */
+    if (strncmp(state, "IC", 2) == 0)
+        return INCROCIO_ERR_INVALID;
     /* connection exceptions, admin shutdown, cannot connect now */
     if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
         strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)

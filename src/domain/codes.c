@@ -79,7 +79,73 @@ int incrocio_occupation_code_valid(const char *s)
     return 1;
 }
 
-const char *const incrocio_headcount_bands[] = {"0-9",   "10-15",  "16-35", "36-50",
-                                                "51-249", "250+", NULL};
+const char *const incrocio_headcount_bands[] = {"0-9",    "10-15", "16-35", "36-50",
+                                                "51-249", "250+",  NULL};
 
 const char *const incrocio_pay_periods[] = {"hour", "month", "year", NULL};
+
+/* Member names of protected attributes as fold_name leaves them, each between
+ * spaces: those of D.Lgs 276/2003 art. 10 in English and Italian, with a few
+ * plain synonyms of age, origin and family. */
+static const char protected_names[] =
+    " age minage maxage eta etaminima etamassima etamin etamax"
+    " birthdate dateofbirth datadinascita datanascita"
+    " sex gender sesso genere"
+    " citizenship nationality cittadinanza nazionalita"
+    " birthplace luogodinascita luogonascita ethnicity etnia race razza"
+    " maritalstatus statocivile familystatus figli children pregnancy gravidanza"
+    " religion religione politicalopinion politicalopinions opinionipolitiche"
+    " sexualorientation orientamentosessuale unionmembership sindacato"
+    " disability disabilita health salute photo foto ";
+
+/* name lower case without '_', '-' and spaces, accented Latin-1 vowels as
+ * plain ones ("Età" is "eta"), into out; 0 when it is too long to be one. */
+static int fold_name(const char *name, char *out, size_t outlen)
+{
+    size_t o = 0;
+
+    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+        unsigned char ch = *s;
+
+        if (ch == '_' || ch == '-' || ch == ' ')
+            continue;
+        if (ch == 0xC3 && s[1] >= 0x80 && s[1] <= 0xBF) {
+            unsigned char b = (unsigned char)(s[1] & ~0x20); /* À..ß, à..ÿ alike */
+
+            s++;
+            if (b >= 0x80 && b <= 0x85)
+                ch = 'a';
+            else if (b >= 0x88 && b <= 0x8B)
+                ch = 'e';
+            else if (b >= 0x8C && b <= 0x8F)
+                ch = 'i';
+            else if (b >= 0x92 && b <= 0x96)
+                ch = 'o';
+            else if (b >= 0x99 && b <= 0x9C)
+                ch = 'u';
+            else
+                return 0;
+        } else if (ch >= 'A' && ch <= 'Z') {
+            ch = (unsigned char)(ch - 'A' + 'a');
+        }
+        if (o + 1 >= outlen)
+            return 0;
+        out[o++] = (char)ch;
+    }
+    out[o] = '\0';
+    return 1;
+}
+
+int incrocio_protected_attribute(const char *name)
+{
+    char folded[32];
+    size_t n;
+
+    folded[0] = ' ';
+    if (name == NULL || !fold_name(name, folded + 1, sizeof folded - 2))
+        return 0;
+    n = strlen(folded);
+    folded[n] = ' ';
+    folded[n + 1] = '\0';
+    return n > 1 && strstr(protected_names, folded) != NULL;
+}

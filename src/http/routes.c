@@ -7,6 +7,8 @@
 #define ADMIN INCROCIO_ACCESS_ADMIN
 #define OPERATOR INCROCIO_ACCESS_OPERATOR
 #define PORTAL INCROCIO_ACCESS_PORTAL
+#define EMPLOYER INCROCIO_ACCESS_EMPLOYER
+#define MERGE INCROCIO_ROUTE_MERGE_PATCH
 #define JSON INCROCIO_ROUTE_JSON_BODY
 #define QUERY INCROCIO_ROUTE_QUERY
 
@@ -39,6 +41,20 @@ static const struct incrocio_route routes[] = {
      ADMIN | OPERATOR, 0},
     {"GET", "/v1/job-seekers/{id}/service-agreements/{agreement_id}", incrocio_api_agreements_get,
      ADMIN | OPERATOR, 0},
+    /* Employers: an employer's key reaches its own record only. */
+    {"POST", "/v1/employers", incrocio_api_employer_create, ADMIN | OPERATOR, JSON},
+    {"GET", "/v1/employers", incrocio_api_employers_list, ADMIN | OPERATOR, QUERY},
+    {"GET", "/v1/employers/{id}", incrocio_api_employer_get, ADMIN | OPERATOR | EMPLOYER, 0},
+    {"PATCH", "/v1/employers/{id}", incrocio_api_employer_patch, ADMIN | OPERATOR | EMPLOYER,
+     MERGE},
+    {"DELETE", "/v1/employers/{id}", incrocio_api_employer_delete, ADMIN, 0},
+    /* Vacancies: portals read the published ones, employers their own. */
+    {"POST", "/v1/vacancies", incrocio_api_vacancy_create, ADMIN | OPERATOR | EMPLOYER, JSON},
+    {"GET", "/v1/vacancies", incrocio_api_vacancies_list, ANY_KEY, QUERY},
+    {"GET", "/v1/vacancies/{id}", incrocio_api_vacancy_get, ANY_KEY, 0},
+    {"PATCH", "/v1/vacancies/{id}", incrocio_api_vacancy_patch, ADMIN | OPERATOR | EMPLOYER, MERGE},
+    {"POST", "/v1/vacancies/{id}/events", incrocio_api_vacancy_event_create,
+     ADMIN | OPERATOR | EMPLOYER, JSON},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

@@ -5,6 +5,7 @@ import subprocess
 
 from harness import BIN, NO_KEY, ApiTest
 from test_job_seekers import person
+from test_vacancies import employer_doc, vacancy_doc
 
 MERGE = {"Content-Type": "application/merge-patch+json", "If-Match": "*"}
 ANY = dict(none=200, admin=200, operator=200, operator_na=200, portal=200, employer=200)
@@ -32,6 +33,28 @@ def _agreement(t):
             "POST", "/v1/job-seekers/%s/service-agreements" % js["id"],
             body={"office_code": "CE08", "measures": ["tirocinio"]}, key=t.keys["admin"]).json()
     return t._shared_agreement
+
+
+def _employer(t, fresh_one=False):
+    if fresh_one or not hasattr(t, "_shared_employer"):
+        e = t.server.request("POST", "/v1/employers", body=employer_doc("CE08"), key=t.keys["admin"]).json()
+        if fresh_one:
+            return e
+        t.__class__._shared_employer = e
+    return t._shared_employer
+
+
+def _vacancy(t, published=False):
+    v = t.server.request("POST", "/v1/vacancies", body=vacancy_doc(_employer(t)["id"]), key=t.keys["admin"]).json()
+    if published:
+        t.server.request("POST", "/v1/vacancies/%s/events" % v["id"], body={"type": "publish"}, key=t.keys["admin"])
+    return v
+
+
+def _published(t):
+    if not hasattr(t, "_shared_vacancy"):
+        t.__class__._shared_vacancy = _vacancy(t, True)
+    return t._shared_vacancy
 
 
 def _js(t):
@@ -82,6 +105,26 @@ TABLE = {
     ("GET", "/v1/job-seekers/{id}/service-agreements"): (
         ("GET", lambda t: "/v1/job-seekers/%s/service-agreements" % _agreement(t)["job_seeker_id"], None, None),
         STAFF_READ),
+    ("POST", "/v1/employers"): (("POST", "/v1/employers", lambda t: employer_doc("CE08"), None),
+                                dict(none=401, admin=201, operator=201, operator_na=403, portal=403, employer=403)),
+    ("GET", "/v1/employers"): (("GET", "/v1/employers?limit=1", None, None), STAFF_READ),
+    ("GET", "/v1/employers/{id}"): (("GET", lambda t: "/v1/employers/" + _employer(t)["id"], None, None),
+                                    dict(STAFF_READ, employer=404)),
+    ("PATCH", "/v1/employers/{id}"): (("PATCH", lambda t: "/v1/employers/" + _employer(t)["id"], "{}", MERGE),
+                                      dict(none=401, admin=200, operator=200, operator_na=403, portal=403, employer=404)),
+    ("DELETE", "/v1/employers/{id}"): (("DELETE", lambda t: "/v1/employers/" + _employer(t, True)["id"], None, None),
+                                       dict(none=401, admin=204, operator=403, operator_na=403, portal=403, employer=403)),
+    ("POST", "/v1/vacancies"): (("POST", "/v1/vacancies", lambda t: vacancy_doc(_employer(t)["id"]), None),
+                                dict(none=401, admin=201, operator=201, operator_na=403, portal=403, employer=403)),
+    ("GET", "/v1/vacancies"): (("GET", "/v1/vacancies?limit=1", None, None), KEYED),
+    ("GET", "/v1/vacancies/{id}"): (("GET", lambda t: "/v1/vacancies/" + _published(t)["id"], None, None),
+                                    dict(KEYED, employer=404)),
+    ("PATCH", "/v1/vacancies/{id}"): (("PATCH", lambda t: "/v1/vacancies/" + _published(t)["id"], "{}", MERGE),
+                                      dict(none=401, admin=200, operator=200, operator_na=403, portal=403, employer=404)),
+    ("POST", "/v1/vacancies/{id}/events"): (("POST", lambda t: "/v1/vacancies/%s/events" % _vacancy(t)["id"],
+                                             {"type": "close"}, None),
+                                            dict(none=401, admin=201, operator=201, operator_na=403, portal=403,
+                                                 employer=404)),
     ("GET", "/v1/job-seekers/{id}/service-agreements/{agreement_id}"): (
         ("GET", lambda t: "/v1/job-seekers/%s/service-agreements/%s" % (_agreement(t)["job_seeker_id"],
                                                                          _agreement(t)["id"]), None, None),

@@ -5,10 +5,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "incrocio/employer.h"
 #include "incrocio/job_seeker.h"
 #include "incrocio/jsonscan.h"
 #include "incrocio/limits.h"
 #include "incrocio/offices.h"
+#include "incrocio/vacancy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,6 +48,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             json_decref(again_errors);
             json_t *merged = incrocio_json_merge_patch_new(canon, body);
             json_decref(merged);
+        }
+        text = json_dumps(errors, 0);
+        if (text == NULL)
+            __builtin_trap();
+        free(text);
+        json_decref(canon);
+        json_decref(errors);
+
+        /* Employers and vacancies: canonical documents are fixed points too. */
+        errors = json_array();
+        canon = incrocio_employer_canonical_new(body, errors);
+        if (canon != NULL) {
+            json_t *again_errors = json_array();
+            json_t *again = incrocio_employer_canonical_new(canon, again_errors);
+            if (again == NULL || !json_equal(again, canon))
+                __builtin_trap();
+            json_decref(again);
+            json_decref(again_errors);
+        }
+        json_decref(canon);
+        json_decref(errors);
+        errors = json_array();
+        canon = incrocio_vacancy_canonical_new(body, "2026-11-26", errors);
+        if (canon != NULL) {
+            json_t *again_errors = json_array();
+            json_t *again = incrocio_vacancy_canonical_new(canon, "2026-11-26", again_errors);
+            if (again == NULL || !json_equal(again, canon))
+                __builtin_trap();
+            incrocio_vacancy_publish_check(canon, "2026-11-26", again_errors);
+            json_decref(again);
+            json_decref(again_errors);
         }
         text = json_dumps(errors, 0);
         if (text == NULL)
