@@ -103,6 +103,9 @@ incrocio_err incrocio_db_one_json(PGresult *res, json_t **doc);
 incrocio_err incrocio_db_save_doc(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
                                   const char *id, const json_t *doc, long version, char *id_out);
 
+/* A text column as a JSON string, or null when SQL NULL. */
+json_t *incrocio_db_text_or_null(const PGresult *res, int row, int col);
+
 /* Maps a failed result's SQLSTATE (and the connection's state) to our enum. */
 incrocio_err incrocio_db_error_of(PGconn *pg, const PGresult *res);
 

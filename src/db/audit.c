@@ -63,11 +63,6 @@ incrocio_err incrocio_audit_record_people(struct incrocio_db_conn *conn,
     return err;
 }
 
-static json_t *text_or_null(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? json_null() : json_string(PQgetvalue(res, row, col));
-}
-
 incrocio_err incrocio_db_audit_list(struct incrocio_db_conn *conn,
                                     const struct incrocio_audit_filter *f, json_t *items, int *more,
                                     char *last_id, size_t last_id_len)
@@ -91,10 +86,10 @@ incrocio_err incrocio_db_audit_list(struct incrocio_db_conn *conn,
             items,
             json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
                       (json_int_t)strtoll(PQgetvalue(res, i, 0), NULL, 10), "at",
-                      PQgetvalue(res, i, 1), "key_id", text_or_null(res, i, 2), "role",
+                      PQgetvalue(res, i, 1), "key_id", incrocio_db_text_or_null(res, i, 2), "role",
                       PQgetvalue(res, i, 3), "action", PQgetvalue(res, i, 4), "resource_type",
                       PQgetvalue(res, i, 5), "resource_id", PQgetvalue(res, i, 6), "job_seeker_id",
-                      text_or_null(res, i, 7), "request_id", PQgetvalue(res, i, 8)));
+                      incrocio_db_text_or_null(res, i, 7), "request_id", PQgetvalue(res, i, 8)));
         snprintf(last_id, last_id_len, "%s", PQgetvalue(res, i, 0));
     }
     PQclear(res);

@@ -48,21 +48,6 @@ incrocio_err incrocio_db_refs(struct incrocio_db_conn *conn, const char *comune,
     return INCROCIO_OK;
 }
 
-/* The one json value of a one-row result, parsed; NOT_FOUND when NULL. */
-incrocio_err incrocio_db_one_json(PGresult *res, json_t **doc)
-{
-    json_error_t jerr;
-
-    *doc = NULL;
-    if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
-    *doc = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-    PQclear(res);
-    return *doc ? INCROCIO_OK : INCROCIO_ERR_INTERNAL;
-}
-
 incrocio_err incrocio_db_employer_get(struct incrocio_db_conn *conn, const char *id, json_t **doc)
 {
     const char *values[1] = {id};
@@ -70,31 +55,6 @@ incrocio_err incrocio_db_employer_get(struct incrocio_db_conn *conn, const char 
     incrocio_err err = incrocio_db_exec(conn, &get_stmt, values, &res);
 
     return err == INCROCIO_OK ? incrocio_db_one_json(res, doc) : err;
-}
-
-incrocio_err incrocio_db_save_doc(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
-                                  const char *id, const json_t *doc, long version, char *id_out)
-{
-    char ver[24];
-    char *text = json_dumps(doc, JSON_COMPACT);
-    const char *values[3] = {id, text, id ? ver : NULL};
-    PGresult *res;
-    incrocio_err err;
-
-    if (text == NULL)
-        return INCROCIO_ERR_NOMEM;
-    snprintf(ver, sizeof ver, "%ld", version);
-    err = incrocio_db_exec(conn, stmt, values, &res);
-    free(text);
-    if (err != INCROCIO_OK)
-        return err;
-    if (PQgetisnull(res, 0, 0)) {
-        PQclear(res);
-        return INCROCIO_ERR_PRECONDITION; /* the version moved on */
-    }
-    snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return INCROCIO_OK;
 }
 
 incrocio_err incrocio_db_employer_save(struct incrocio_db_conn *conn, const char *id,

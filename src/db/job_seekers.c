@@ -68,28 +68,13 @@ static const struct incrocio_stmt did_insert_stmt = {
     " 'state_after', state_after, 'date', event_date, 'reason', reason, 'channel', channel,"
     " 'recorded_at', to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"};
 
-/* Parses the one json value of a one-row result. */
-static incrocio_err one_doc(PGresult *res, json_t **doc)
-{
-    json_error_t jerr;
-
-    *doc = NULL;
-    if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
-    *doc = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-    PQclear(res);
-    return *doc ? INCROCIO_OK : INCROCIO_ERR_INTERNAL;
-}
-
 incrocio_err incrocio_db_job_seeker_get(struct incrocio_db_conn *conn, const char *id, json_t **doc)
 {
     const char *values[1] = {id};
     PGresult *res;
     incrocio_err err = incrocio_db_exec(conn, &get_stmt, values, &res);
 
-    return err == INCROCIO_OK ? one_doc(res, doc) : err;
+    return err == INCROCIO_OK ? incrocio_db_one_json(res, doc) : err;
 }
 
 incrocio_err incrocio_db_job_seeker_by_cf(struct incrocio_db_conn *conn, const char *cf,
@@ -99,7 +84,7 @@ incrocio_err incrocio_db_job_seeker_by_cf(struct incrocio_db_conn *conn, const c
     PGresult *res;
     incrocio_err err = incrocio_db_exec(conn, &by_cf_stmt, values, &res);
 
-    return err == INCROCIO_OK ? one_doc(res, doc) : err;
+    return err == INCROCIO_OK ? incrocio_db_one_json(res, doc) : err;
 }
 
 incrocio_err incrocio_db_job_seeker_refs(struct incrocio_db_conn *conn, const char *comune,
@@ -120,29 +105,14 @@ incrocio_err incrocio_db_job_seeker_refs(struct incrocio_db_conn *conn, const ch
 incrocio_err incrocio_db_job_seeker_save(struct incrocio_db_conn *conn, const char *id,
                                          const json_t *doc, long version, char *id_out)
 {
-    char ver[24];
-    char *text = json_dumps(doc, JSON_COMPACT);
-    const char *values[3] = {id, text, id ? ver : NULL};
-    PGresult *res;
-    incrocio_err err;
+    incrocio_err err = incrocio_db_save_doc(conn, &save_stmt, id, doc, version, id_out);
+    char office[8], state;
 
-    if (text == NULL)
-        return INCROCIO_ERR_NOMEM;
-    snprintf(ver, sizeof ver, "%ld", version);
-    err = incrocio_db_exec(conn, &save_stmt, values, &res);
-    free(text);
-    if (err != INCROCIO_OK)
+    if (err != INCROCIO_ERR_PRECONDITION)
         return err;
-    if (PQgetisnull(res, 0, 0)) {
-        char office[8], state;
-        PQclear(res);
-        /* Nothing updated: gone, or changed since the caller read it. */
-        err = incrocio_db_job_seeker_scope(conn, id, office, &state);
-        return err == INCROCIO_OK ? INCROCIO_ERR_PRECONDITION : err;
-    }
-    snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return INCROCIO_OK;
+    /* Nothing updated: gone, or changed since the caller read it. */
+    err = incrocio_db_job_seeker_scope(conn, id, office, &state);
+    return err == INCROCIO_OK ? INCROCIO_ERR_PRECONDITION : err;
 }
 
 incrocio_err incrocio_db_job_seeker_erase(struct incrocio_db_conn *conn, const char *id)
@@ -177,11 +147,6 @@ incrocio_err incrocio_db_job_seeker_scope(struct incrocio_db_conn *conn, const c
     return INCROCIO_OK;
 }
 
-static json_t *text_or_null(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? json_null() : json_string(PQgetvalue(res, row, col));
-}
-
 incrocio_err incrocio_db_job_seekers_list(struct incrocio_db_conn *conn,
                                           const struct incrocio_job_seeker_filter *f, json_t *items,
                                           int *more, char *last_id, char *ids_out, size_t ids_len)
@@ -209,9 +174,9 @@ incrocio_err incrocio_db_job_seekers_list(struct incrocio_db_conn *conn,
         json_array_append_new(
             items,
             json_pack("{s:s, s:o, s:o, s:s, s:s, s:{s:o, s:o}, s:s}", "id", PQgetvalue(res, i, 0),
-                      "given_name", text_or_null(res, i, 1), "family_name", text_or_null(res, i, 2),
-                      "office_code", PQgetvalue(res, i, 3), "comune_istat", PQgetvalue(res, i, 4),
-                      "did", "state",
+                      "given_name", incrocio_db_text_or_null(res, i, 1), "family_name",
+                      incrocio_db_text_or_null(res, i, 2), "office_code", PQgetvalue(res, i, 3),
+                      "comune_istat", PQgetvalue(res, i, 4), "did", "state",
                       state ? json_string(incrocio_did_state_name(state[0])) : json_null(),
                       "state_code", state ? json_string(state) : json_null(), "updated_at",
                       PQgetvalue(res, i, 6)));
@@ -272,7 +237,7 @@ incrocio_err incrocio_db_did_apply(struct incrocio_db_conn *conn, const char *id
     }
     PQclear(res);
     err = incrocio_db_exec(conn, &did_insert_stmt, ins, &res);
-    return err == INCROCIO_OK ? one_doc(res, event) : err;
+    return err == INCROCIO_OK ? incrocio_db_one_json(res, event) : err;
 }
 
 #define AGREEMENT_JSON                                                                        \
@@ -305,7 +270,7 @@ incrocio_err incrocio_db_agreement_create(struct incrocio_db_conn *conn, const c
     PGresult *res;
     incrocio_err err = incrocio_db_exec(conn, &agreement_insert_stmt, values, &res);
 
-    return err == INCROCIO_OK ? one_doc(res, agreement) : err;
+    return err == INCROCIO_OK ? incrocio_db_one_json(res, agreement) : err;
 }
 
 incrocio_err incrocio_db_agreements_get(struct incrocio_db_conn *conn, const char *job_seeker_id,
@@ -318,7 +283,7 @@ incrocio_err incrocio_db_agreements_get(struct incrocio_db_conn *conn, const cha
 
     if (err != INCROCIO_OK)
         return err;
-    err = one_doc(res, &all);
+    err = incrocio_db_one_json(res, &all);
     if (err != INCROCIO_OK || agreement_id == NULL) {
         *out = all;
         return err;

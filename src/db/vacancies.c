@@ -102,11 +102,6 @@ incrocio_err incrocio_db_vacancy_scope(struct incrocio_db_conn *conn, const char
     return INCROCIO_OK;
 }
 
-static json_t *text_or_null(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? json_null() : json_string(PQgetvalue(res, row, col));
-}
-
 incrocio_err incrocio_db_vacancies_list(struct incrocio_db_conn *conn,
                                         const struct incrocio_vacancy_filter *f, json_t *items,
                                         int *more, char *last_id)
@@ -136,10 +131,11 @@ incrocio_err incrocio_db_vacancies_list(struct incrocio_db_conn *conn,
                       PQgetvalue(res, i, 0), "title", PQgetvalue(res, i, 1), "employer_id",
                       PQgetvalue(res, i, 2), "employer_name", PQgetvalue(res, i, 3), "office_code",
                       PQgetvalue(res, i, 4), "state", PQgetvalue(res, i, 5), "valid_from",
-                      text_or_null(res, i, 6), "valid_until", text_or_null(res, i, 7), "positions",
+                      incrocio_db_text_or_null(res, i, 6), "valid_until",
+                      incrocio_db_text_or_null(res, i, 7), "positions",
                       (json_int_t)strtoll(PQgetvalue(res, i, 8), NULL, 10), "places",
                       (json_int_t)strtoll(PQgetvalue(res, i, 9), NULL, 10), "published_at",
-                      text_or_null(res, i, 10), "updated_at", PQgetvalue(res, i, 11)));
+                      incrocio_db_text_or_null(res, i, 10), "updated_at", PQgetvalue(res, i, 11)));
         snprintf(last_id, 37, "%s", PQgetvalue(res, i, 0));
     }
     PQclear(res);
