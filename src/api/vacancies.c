@@ -321,7 +321,7 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
     char last_id[37] = "", cursor[INCROCIO_CURSOR_MAX] = "";
     const char *v;
     incrocio_err err;
-    int more = 0;
+    int more = 0, nothing = 0;
 
     incrocio_query_reject_unknown(req, allowed, errors);
     incrocio_query_page(req, CURSOR_SCOPE, &page, errors);
@@ -388,16 +388,20 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
     }
     json_decref(errors);
     /* Scope narrows the list, silently: portals see published vacancies,
-     * employers their own. */
+     * employers their own. Asking for others' gets an empty page. */
     if (ctx->who.role == INCROCIO_ROLE_PORTAL) {
-        if (f.state && strcmp(f.state, "published") != 0)
-            f.employer_id = "00000000-0000-0000-0000-000000000000"; /* nothing */
+        nothing |= f.state != NULL && strcmp(f.state, "published") != 0;
         f.state = "published";
     }
     if (ctx->who.role == INCROCIO_ROLE_EMPLOYER) {
-        if (f.employer_id && strcmp(f.employer_id, ctx->who.employer_id) != 0)
-            f.office = "ZZ00"; /* nothing */
+        nothing |= f.employer_id != NULL && strcmp(f.employer_id, ctx->who.employer_id) != 0;
         f.employer_id = ctx->who.employer_id;
+    }
+    if (nothing) {
+        body = json_pack("{s:[], s:n}", "items", "next_cursor");
+        incrocio_respond_json(resp, 200, body, NULL);
+        json_decref(body);
+        return;
     }
     f.after_id = page.has_after ? page.after : NULL;
     f.limit = page.limit;

@@ -242,6 +242,12 @@ class VacancySearchScopeTest(VacancyTest):
         self.assertEqual(self.server.get("/v1/vacancies/" + draft["id"], key=self.employer_key).status, 200)
         self.assertProblem(self.server.get("/v1/vacancies/" + draft["id"], key=self.keys["employer"]), 404, "not-found")
         self.assertEqual(self.server.get("/v1/vacancies?limit=5", key=self.keys["employer"]).json()["items"], [])
+        self.assertEqual(self.server.get("/v1/vacancies?state=draft", key=self.keys["portal"]).json(),
+                         {"items": [], "next_cursor": None})
+        self.assertEqual(self.server.get("/v1/vacancies?employer=" + self.employer["id"],
+                                         key=self.keys["employer"]).json(), {"items": [], "next_cursor": None})
+        own = [i["id"] for i in self.server.get("/v1/vacancies?limit=200", key=self.employer_key).json()["items"]]
+        self.assertIn(draft["id"], own)
         mine = self.vacancy(key=self.employer_key)
         self.assertEqual(mine["employer_id"], self.employer["id"])
         other = self.server.request("POST", "/v1/employers", body=employer_doc()).json()
