@@ -80,6 +80,13 @@ int incrocio_api_finish(const struct _u_request *req, struct _u_response *resp,
                         const char *conflict_detail);
 /* doc with its ETag (from its "version"). */
 void incrocio_api_send_versioned(struct _u_response *resp, unsigned status, const json_t *doc);
+/* doc as a GET answers it: 304 when If-None-Match names its ETag, else 200. */
+void incrocio_api_send_current(const struct _u_request *req, struct _u_response *resp,
+                               const json_t *doc);
+/* RFC 7396: patch applied to the stored representation less the members the
+ * server owns (owned: NULL-terminated). The caller frees the result. */
+json_t *incrocio_api_merge_stored_new(const json_t *stored, const json_t *patch,
+                                      const char *const *owned);
 /* The 422 for the collected errors (stolen). */
 void incrocio_api_validation_failed(const struct _u_request *req, struct _u_response *resp,
                                     const struct incrocio_req *ctx, json_t *errors);

@@ -2,6 +2,7 @@
 #include <time.h>
 
 #include "incrocio/api.h"
+#include "incrocio/job_seeker.h"
 #include "incrocio/problem.h"
 #include "incrocio/respond.h"
 #include "incrocio/validate.h"
@@ -57,4 +58,31 @@ void incrocio_api_validation_failed(const struct _u_request *req, struct _u_resp
 {
     incrocio_problem_send(req, resp, ctx, 422, "validation",
                           "one or more fields are invalid: see errors", errors);
+}
+
+void incrocio_api_send_current(const struct _u_request *req, struct _u_response *resp,
+                               const json_t *doc)
+{
+    char etag[32];
+
+    incrocio_etag_of_version((long)json_integer_value(json_object_get(doc, "version")), etag,
+                             sizeof etag);
+    if (incrocio_etag_matches(incrocio_req_header(req, "If-None-Match"), etag, 1)) {
+        incrocio_respond_header(resp, "ETag", etag);
+        incrocio_respond_empty(resp, 304);
+    } else {
+        incrocio_api_send_versioned(resp, 200, doc);
+    }
+}
+
+json_t *incrocio_api_merge_stored_new(const json_t *stored, const json_t *patch,
+                                      const char *const *owned)
+{
+    json_t *base = json_deep_copy(stored), *merged;
+
+    for (size_t i = 0; base && owned[i]; i++)
+        json_object_del(base, owned[i]);
+    merged = base ? incrocio_json_merge_patch_new(base, patch) : NULL;
+    json_decref(base);
+    return merged;
 }

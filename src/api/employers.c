@@ -122,7 +122,6 @@ void incrocio_api_employer_get(const struct _u_request *req, struct _u_response 
     struct incrocio_db_conn *conn;
     json_t *doc = NULL;
     incrocio_err err;
-    char etag[32];
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
@@ -140,24 +139,12 @@ void incrocio_api_employer_get(const struct _u_request *req, struct _u_response 
         json_decref(doc);
         return;
     }
-    incrocio_etag_of_version((long)json_integer_value(json_object_get(doc, "version")), etag,
-                             sizeof etag);
-    if (incrocio_etag_matches(incrocio_req_header(req, "If-None-Match"), etag, 1)) {
-        incrocio_respond_header(resp, "ETag", etag);
-        incrocio_respond_empty(resp, 304);
-    } else {
-        incrocio_api_send_versioned(resp, 200, doc);
-    }
+    incrocio_api_send_current(req, resp, doc);
     json_decref(doc);
 }
 
-static void strip_server_fields(json_t *doc)
-{
-    json_object_del(doc, "id");
-    json_object_del(doc, "version");
-    json_object_del(doc, "created_at");
-    json_object_del(doc, "updated_at");
-}
+/* What the server owns in an employer's representation: no patch sets it. */
+static const char *const owned[] = {"id", "version", "created_at", "updated_at", NULL};
 
 void incrocio_api_employer_patch(const struct _u_request *req, struct _u_response *resp,
                                  struct incrocio_req *ctx)
@@ -204,8 +191,7 @@ void incrocio_api_employer_patch(const struct _u_request *req, struct _u_respons
             err = INCROCIO_ERR_PRECONDITION;
     }
     if (err == INCROCIO_OK) {
-        strip_server_fields(doc);
-        merged = incrocio_json_merge_patch_new(doc, ctx->body);
+        merged = incrocio_api_merge_stored_new(doc, ctx->body, owned);
         canon = merged ? canonical_checked(req, resp, ctx, conn, merged, &err) : NULL;
         if (canon == NULL && err == INCROCIO_OK) {
             json_decref(doc);

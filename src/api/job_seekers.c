@@ -130,7 +130,6 @@ void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_respons
     struct incrocio_db_conn *conn;
     json_t *doc = NULL;
     incrocio_err err;
-    char etag[32];
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
@@ -148,26 +147,12 @@ void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_respons
         json_decref(doc);
         return;
     }
-    incrocio_etag_of_version((long)json_integer_value(json_object_get(doc, "version")), etag,
-                             sizeof etag);
-    if (incrocio_etag_matches(incrocio_req_header(req, "If-None-Match"), etag, 1)) {
-        incrocio_respond_header(resp, "ETag", etag);
-        incrocio_respond_empty(resp, 304);
-    } else {
-        incrocio_api_send_versioned(resp, 200, doc);
-    }
+    incrocio_api_send_current(req, resp, doc);
     json_decref(doc);
 }
 
-/* The members a client may change: the representation less what the server
- * owns. */
-static void strip_server_fields(json_t *doc)
-{
-    static const char *const owned[] = {"id", "version", "created_at", "updated_at", "did"};
-
-    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
-        json_object_del(doc, owned[i]);
-}
+/* What the server owns in a job seeker's representation: no patch sets it. */
+static const char *const owned[] = {"id", "version", "created_at", "updated_at", "did", NULL};
 
 void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_response *resp,
                                    struct incrocio_req *ctx)
@@ -218,7 +203,6 @@ void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_respo
     if (err == INCROCIO_OK) {
         json_t *dom = json_object_get(ctx->body, "domicile");
 
-        strip_server_fields(doc);
         /* A new comune without new coordinates: take the new comune's, not
          * the old place's. */
         if (json_is_object(dom) && json_object_get(dom, "comune_istat") &&
@@ -227,7 +211,7 @@ void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_respo
             json_object_set_new(old_dom, "lat", json_null());
             json_object_set_new(old_dom, "lon", json_null());
         }
-        merged = incrocio_json_merge_patch_new(doc, ctx->body);
+        merged = incrocio_api_merge_stored_new(doc, ctx->body, owned);
         canon = merged ? canonical_checked(req, resp, ctx, conn, merged, &err) : NULL;
         if (canon == NULL && err == INCROCIO_OK) {
             json_decref(doc);

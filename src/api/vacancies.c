@@ -170,7 +170,7 @@ void incrocio_api_vacancy_get(const struct _u_request *req, struct _u_response *
     const char *id = incrocio_req_path_var(ctx, "id");
     struct incrocio_db_conn *conn;
     json_t *doc = NULL;
-    char state[16], employer[37], office[8], etag[32];
+    char state[16], employer[37], office[8];
     incrocio_err err;
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
@@ -189,28 +189,20 @@ void incrocio_api_vacancy_get(const struct _u_request *req, struct _u_response *
         json_decref(doc);
         return;
     }
-    incrocio_etag_of_version((long)json_integer_value(json_object_get(doc, "version")), etag,
-                             sizeof etag);
-    if (incrocio_etag_matches(incrocio_req_header(req, "If-None-Match"), etag, 1)) {
-        incrocio_respond_header(resp, "ETag", etag);
-        incrocio_respond_empty(resp, 304);
-    } else {
-        incrocio_api_send_versioned(resp, 200, doc);
-    }
+    incrocio_api_send_current(req, resp, doc);
     json_decref(doc);
 }
 
-/* The stored document as the client may patch it: without what the server
- * owns, positions keeping their ids. */
-static void strip_server_fields(json_t *doc)
+/* What the server owns in a vacancy's representation: no patch sets it.
+ * Positions keep their ids, so that a patch can name them. */
+static const char *const owned[] = {"id",         "version",      "state",         "created_at",
+                                    "updated_at", "published_at", "employer_name", NULL};
+
+static void strip_filled(json_t *doc)
 {
-    static const char *const owned[] = {"id",         "version",      "state",        "created_at",
-                                        "updated_at", "published_at", "employer_name"};
     size_t i;
     json_t *pos;
 
-    for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
-        json_object_del(doc, owned[k]);
     json_array_foreach (json_object_get(doc, "positions"), i, pos) {
         json_object_del(pos, "filled");
     }
@@ -265,8 +257,8 @@ void incrocio_api_vacancy_patch(const struct _u_request *req, struct _u_response
             err = INCROCIO_ERR_PRECONDITION;
     }
     if (err == INCROCIO_OK) {
-        strip_server_fields(doc);
-        merged = incrocio_json_merge_patch_new(doc, ctx->body);
+        strip_filled(doc);
+        merged = incrocio_api_merge_stored_new(doc, ctx->body, owned);
         canon = merged ? canonical_checked(req, resp, ctx, conn, merged, &err) : NULL;
         if (canon == NULL && err == INCROCIO_OK) {
             json_decref(doc);
