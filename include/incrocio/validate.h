@@ -24,4 +24,7 @@ int incrocio_valid_phone(const char *s);
  * least 2 characters. 0 for NULL. */
 int incrocio_valid_email(const char *s);
 
+/* 1 for a CP2021 code or one of its prefixes: "5", "5.2", ... "5.2.2.1.0". */
+int incrocio_valid_occupation_prefix(const char *s);
+
 #endif

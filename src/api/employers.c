@@ -201,11 +201,19 @@ void incrocio_api_employer_patch(const struct _u_request *req, struct _u_respons
         }
     }
     /* The office that follows an employer is the CPI's to choose. */
-    if (canon &&
-        (ctx->who.role == INCROCIO_ROLE_EMPLOYER
-             ? strcmp(json_string_value(json_object_get(canon, "office_code")),
-                      json_string_value(json_object_get(doc, "office_code"))) != 0
-             : !may_write(ctx, json_string_value(json_object_get(canon, "office_code"))))) {
+    if (canon && ctx->who.role == INCROCIO_ROLE_EMPLOYER &&
+        strcmp(json_string_value(json_object_get(canon, "office_code")),
+               json_string_value(json_object_get(doc, "office_code"))) != 0) {
+        json_decref(doc);
+        json_decref(merged);
+        json_decref(canon);
+        incrocio_db_checkin(ctx->app->pool, conn);
+        incrocio_problem_send(req, resp, ctx, 403, "forbidden",
+                              "the office that follows an employer is the CPI's to change", NULL);
+        return;
+    }
+    if (canon && ctx->who.role != INCROCIO_ROLE_EMPLOYER &&
+        !may_write(ctx, json_string_value(json_object_get(canon, "office_code")))) {
         json_decref(doc);
         json_decref(merged);
         json_decref(canon);
@@ -248,7 +256,8 @@ void incrocio_api_employer_delete(const struct _u_request *req, struct _u_respon
     if (err == INCROCIO_OK)
         err = incrocio_audit_record(conn, ctx, "delete", "employer", id, NULL);
     if (incrocio_api_finish(req, resp, ctx, conn, err,
-                            "an employer with vacancies is kept: close them instead"))
+                            "an employer with vacancies, closed ones included, is kept for the "
+                            "record"))
         incrocio_respond_empty(resp, 204);
 }
 

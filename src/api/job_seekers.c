@@ -295,18 +295,6 @@ static const char *did_code_of(const char *name)
     return NULL;
 }
 
-static int occupation_prefix_valid(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n == 0 || n > 9 || n % 2 == 0)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((i % 2 == 0) ? !(s[i] >= '0' && s[i] <= '9') : s[i] != '.')
-            return 0;
-    return 1;
-}
-
 void incrocio_api_job_seekers_list(const struct _u_request *req, struct _u_response *resp,
                                    struct incrocio_req *ctx)
 {
@@ -335,7 +323,7 @@ void incrocio_api_job_seekers_list(const struct _u_request *req, struct _u_respo
         incrocio_problem_add_param(errors, "did_state", "did_state.unknown",
                                    "did_state must be inserita, convalidata, sospesa, revocata, "
                                    "annullata or non_ammessa");
-    if ((v = incrocio_query_get(req, "occupation")) && !occupation_prefix_valid(v))
+    if ((v = incrocio_query_get(req, "occupation")) && !incrocio_valid_occupation_prefix(v))
         incrocio_problem_add_param(errors, "occupation", "occupation.syntax",
                                    "occupation must be a CP2021 code or prefix, e.g. 5.2.2");
     f.occupation_prefix = v;

@@ -208,6 +208,29 @@ static void strip_filled(json_t *doc)
     }
 }
 
+/* A kept position cannot ask for fewer places than it has filled. */
+static void below_filled(const json_t *stored, const json_t *canon, json_t *errors)
+{
+    size_t i, j;
+    json_t *p, *q;
+
+    json_array_foreach (json_object_get(canon, "positions"), i, p) {
+        const char *pid = json_string_value(json_object_get(p, "id"));
+
+        json_array_foreach (json_object_get(stored, "positions"), j, q) {
+            char ptr[64];
+
+            if (pid == NULL || strcmp(pid, json_string_value(json_object_get(q, "id"))) != 0)
+                continue;
+            snprintf(ptr, sizeof ptr, "/positions/%zu/quantity", i);
+            if (json_integer_value(json_object_get(p, "quantity")) <
+                json_integer_value(json_object_get(q, "filled")))
+                incrocio_problem_add(errors, ptr, "quantity.below_filled",
+                                     "fewer places than those already filled");
+        }
+    }
+}
+
 void incrocio_api_vacancy_patch(const struct _u_request *req, struct _u_response *resp,
                                 struct incrocio_req *ctx)
 {
@@ -257,9 +280,29 @@ void incrocio_api_vacancy_patch(const struct _u_request *req, struct _u_response
             err = INCROCIO_ERR_PRECONDITION;
     }
     if (err == INCROCIO_OK) {
+        json_t *stored = json_deep_copy(doc);
+
         strip_filled(doc);
         merged = incrocio_api_merge_stored_new(doc, ctx->body, owned);
         canon = merged ? canonical_checked(req, resp, ctx, conn, merged, &err) : NULL;
+        if (canon != NULL) {
+            /* What was true of the stored vacancy must stay true of the new one. */
+            json_t *errors = json_array();
+            char today[11];
+
+            below_filled(stored, canon, errors);
+            incrocio_api_today(today);
+            if (strcmp(state, "published") == 0)
+                incrocio_vacancy_publish_check(canon, today, errors);
+            if (json_array_size(errors) > 0) {
+                json_decref(canon);
+                canon = NULL;
+                incrocio_api_validation_failed(req, resp, ctx, errors);
+            } else {
+                json_decref(errors);
+            }
+        }
+        json_decref(stored);
         if (canon == NULL && err == INCROCIO_OK) {
             json_decref(doc);
             json_decref(merged);
@@ -332,9 +375,7 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
         incrocio_problem_add_param(errors, "employer", "employer.syntax",
                                    "employer must be an employer's id");
     f.employer_id = v;
-    if ((v = incrocio_query_get(req, "occupation")) &&
-        !(strlen(v) <= 9 && strlen(v) % 2 == 1 && strspn(v, "0123456789.") == strlen(v) &&
-          v[0] != '.' && strstr(v, "..") == NULL))
+    if ((v = incrocio_query_get(req, "occupation")) && !incrocio_valid_occupation_prefix(v))
         incrocio_problem_add_param(errors, "occupation", "occupation.syntax",
                                    "occupation must be a CP2021 code or prefix, e.g. 5.2.2");
     f.occupation_prefix = v;

@@ -27,7 +27,7 @@ static const struct incrocio_stmt list_stmt = {
     "SELECT e.id, e.name, e.codice_fiscale, e.ateco_code, e.seat_comune, e.office_code,"
     " to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
     " FROM employers e WHERE ($1::text IS NULL OR e.office_code = $1)"
-    " AND ($2::text IS NULL OR e.ateco_code = $2 OR e.ateco_code LIKE $2 || '.%')"
+    " AND ($2::text IS NULL OR e.ateco_code LIKE $2 || '%')" /* 56.1 holds 56.10, 56.11 */
     " AND ($3::text IS NULL OR e.seat_comune = $3)"
     " AND ($4::uuid IS NULL OR e.id > $4::uuid) ORDER BY e.id LIMIT $5::int"};
 

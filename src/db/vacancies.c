@@ -60,7 +60,10 @@ static const struct incrocio_stmt fill_stmt = {
     INCROCIO_STMT_POSITION_FILL, 3,
     "WITH f AS (UPDATE positions SET filled = filled + $3::int"
     " WHERE id = $2::uuid AND vacancy_id = $1::uuid AND filled + $3::int <= quantity"
-    " RETURNING vacancy_id)"
+    " RETURNING vacancy_id),"
+    /* a fill changes the vacancy: a new version, a new ETag */
+    " v AS (UPDATE vacancies SET version = version + 1, updated_at = now()"
+    " WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM f))"
     " SELECT (SELECT count(*) FROM f), NOT EXISTS (SELECT 1 FROM positions p"
     "  WHERE p.vacancy_id = $1::uuid AND p.filled + CASE WHEN p.id = $2::uuid THEN $3::int"
     "  ELSE 0 END < p.quantity),"

@@ -127,3 +127,15 @@ int incrocio_valid_email(const char *s)
     dot = strrchr(at, '.');
     return dot != NULL && dot > at + 1 && dot[1] != '\0' && strlen(dot + 1) >= 2;
 }
+
+int incrocio_valid_occupation_prefix(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    if (n == 0 || n > 9 || n % 2 == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((i % 2 == 0) ? !(s[i] >= '0' && s[i] <= '9') : s[i] != '.')
+            return 0;
+    return 1;
+}

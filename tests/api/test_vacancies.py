@@ -109,6 +109,11 @@ class EmployerTest(VacancyTest):
         items = self.server.get("/v1/employers?office=NA01&limit=200").json()["items"]
         self.assertIn(other["id"], [i["id"] for i in items])
         self.assertProblem(self.server.get("/v1/employers?ateco=5", ), 400, "invalid-parameter")
+        for prefix in ("56", "56.1", "56.10", "56.10.11"):
+            ids = [i["id"] for i in self.server.get("/v1/employers?limit=200&office=CE08&ateco=" + prefix).json()["items"]]
+            self.assertIn(self.employer["id"], ids, prefix)
+        self.assertNotIn(self.employer["id"], [i["id"] for i in self.server.get(
+            "/v1/employers?limit=200&office=CE08&ateco=56.2").json()["items"]])
         # an employer with vacancies is kept
         self.vacancy()
         self.assertProblem(self.server.request("DELETE", "/v1/employers/" + self.employer["id"]), 409, "conflict")
@@ -128,8 +133,21 @@ class VacancyLifecycleTest(VacancyTest):
         self.assertIsNotNone(r.json()["vacancy"]["published_at"])
         p = self.assertProblem(self.event(v["id"], {"type": "publish"}), 409, "conflict")
         self.assertIn("published", p["detail"])
+        version = r.json()["vacancy"]["version"]
         r = self.event(v["id"], {"type": "fill", "positions": [{"position_id": p0["id"], "filled": 2}]})
         self.assertEqual((r.status, r.json()["vacancy"]["state"]), (201, "published"))
+        self.assertEqual(r.json()["vacancy"]["version"], version + 1)  # a fill is a change: new ETag
+        # places already filled bound the quantity; a published vacancy stays publishable
+        kept = [dict(x) for x in r.json()["vacancy"]["positions"]]
+        for x in kept:
+            x.pop("filled")
+        kept[0]["quantity"] = 1
+        p = self.assertProblem(self.server.request("PATCH", "/v1/vacancies/" + v["id"], body={"positions": kept},
+                                                   headers={"Content-Type": MERGE, "If-Match": "*"}), 422, "validation")
+        self.assertEqual([(e["pointer"], e["code"]) for e in p["errors"]], [("/positions/0/quantity", "quantity.below_filled")])
+        p = self.assertProblem(self.server.request("PATCH", "/v1/vacancies/" + v["id"], body={"positions": []},
+                                                   headers={"Content-Type": MERGE, "If-Match": "*"}), 422, "validation")
+        self.assertIn("/positions", [e["pointer"] for e in p["errors"]])
         p = self.assertProblem(self.event(v["id"], {"type": "fill", "positions": [{"position_id": p1["id"],
                                                                                    "filled": 2}]}), 422, "validation")
         self.assertEqual(p["errors"][0]["code"], "fill.too_many")
@@ -223,6 +241,7 @@ class VacancySearchScopeTest(VacancyTest):
         self.assertNotIn(v["id"], ids("near_lat=40.85&near_lon=14.27&radius_km=20&employer=" + self.employer["id"]))
         for q, code in (("state=open", "state.unknown"), ("near_lat=41", "near_lon.range"),
                         ("radius_km=0", "near_lat.range"), ("occupation=5..2", "occupation.syntax"),
+                        ("occupation=522", "occupation.syntax"),
                         ("contract_type=fisso", "contract_type.unknown")):
             with self.subTest(q=q):
                 p = self.assertProblem(self.server.get("/v1/vacancies?" + q), 400, "invalid-parameter")
