@@ -87,6 +87,12 @@ void incrocio_api_send_current(const struct _u_request *req, struct _u_response 
  * server owns (owned: NULL-terminated). The caller frees the result. */
 json_t *incrocio_api_merge_stored_new(const json_t *stored, const json_t *patch,
                                       const char *const *owned);
+/* A page of a list: {"items", "next_cursor"}, and when more follow a Link
+ * to the next page (path, limit, the cursor of last_key in scope) keeping the
+ * query parameters named in keep (NULL-terminated). items is stolen. */
+void incrocio_api_send_page(const struct _u_request *req, struct _u_response *resp,
+                            const char *path, const char *scope, int limit, int more,
+                            const char *last_key, json_t *items, const char *const *keep);
 /* The 422 for the collected errors (stolen). */
 void incrocio_api_validation_failed(const struct _u_request *req, struct _u_response *resp,
                                     const struct incrocio_req *ctx, json_t *errors);

@@ -33,8 +33,8 @@ void incrocio_api_audit_list(const struct _u_request *req, struct _u_response *r
     struct incrocio_audit_filter f = {0};
     struct incrocio_page page;
     struct incrocio_db_conn *conn;
-    json_t *errors = json_array(), *items, *body;
-    char last_id[24] = "", cursor[INCROCIO_CURSOR_MAX] = "";
+    json_t *errors = json_array(), *items;
+    char last_id[24] = "";
     incrocio_err err;
     int more = 0;
 
@@ -70,21 +70,9 @@ void incrocio_api_audit_list(const struct _u_request *req, struct _u_response *r
         incrocio_problem_from_err(req, resp, ctx, err);
         return;
     }
-    if (more &&
-        incrocio_cursor_encode(CURSOR_SCOPE, last_id, cursor, sizeof cursor) == INCROCIO_OK) {
-        char link[INCROCIO_CURSOR_MAX + 512], extra[400] = "";
-
-        /* The next page keeps the filters. */
-        incrocio_query_append(extra, sizeof extra, "job_seeker_id", f.job_seeker_id);
-        incrocio_query_append(extra, sizeof extra, "key_id", f.key_id);
-        incrocio_query_append(extra, sizeof extra, "from", f.from);
-        incrocio_query_append(extra, sizeof extra, "to", f.to);
-        incrocio_query_next_link("/v1/audit-events", page.limit, cursor, extra[0] ? extra : NULL,
-                                 link, sizeof link);
-        incrocio_respond_header(resp, "Link", link);
+    {
+        static const char *const keep[] = {"job_seeker_id", "key_id", "from", "to", NULL};
+        incrocio_api_send_page(req, resp, "/v1/audit-events", CURSOR_SCOPE, page.limit, more,
+                               last_id, items, keep);
     }
-    body = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                     cursor[0] ? json_string(cursor) : json_null());
-    incrocio_respond_json(resp, 200, body, NULL);
-    json_decref(body);
 }

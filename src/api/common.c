@@ -2,8 +2,10 @@
 #include <time.h>
 
 #include "incrocio/api.h"
+#include "incrocio/cursor.h"
 #include "incrocio/job_seeker.h"
 #include "incrocio/problem.h"
+#include "incrocio/query.h"
 #include "incrocio/respond.h"
 #include "incrocio/validate.h"
 
@@ -85,4 +87,26 @@ json_t *incrocio_api_merge_stored_new(const json_t *stored, const json_t *patch,
     merged = base ? incrocio_json_merge_patch_new(base, patch) : NULL;
     json_decref(base);
     return merged;
+}
+
+void incrocio_api_send_page(const struct _u_request *req, struct _u_response *resp,
+                            const char *path, const char *scope, int limit, int more,
+                            const char *last_key, json_t *items, const char *const *keep)
+{
+    char cursor[INCROCIO_CURSOR_MAX] = "";
+    json_t *body;
+
+    if (more && incrocio_cursor_encode(scope, last_key, cursor, sizeof cursor) == INCROCIO_OK) {
+        char link[INCROCIO_CURSOR_MAX + 1024], extra[900] = "";
+
+        /* The next page keeps the client's filters. */
+        for (size_t k = 0; keep && keep[k]; k++)
+            incrocio_query_append(extra, sizeof extra, keep[k], incrocio_query_get(req, keep[k]));
+        incrocio_query_next_link(path, limit, cursor, extra[0] ? extra : NULL, link, sizeof link);
+        incrocio_respond_header(resp, "Link", link);
+    }
+    body = json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                     cursor[0] ? json_string(cursor) : json_null());
+    incrocio_respond_json(resp, 200, body, NULL);
+    json_decref(body);
 }

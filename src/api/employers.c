@@ -268,8 +268,8 @@ void incrocio_api_employers_list(const struct _u_request *req, struct _u_respons
     struct incrocio_employer_filter f = {0};
     struct incrocio_page page;
     struct incrocio_db_conn *conn;
-    json_t *errors = json_array(), *items, *body;
-    char last_id[37] = "", cursor[INCROCIO_CURSOR_MAX] = "";
+    json_t *errors = json_array(), *items;
+    char last_id[37] = "";
     const char *v;
     incrocio_err err;
     int more = 0;
@@ -310,19 +310,9 @@ void incrocio_api_employers_list(const struct _u_request *req, struct _u_respons
         json_decref(items);
         return;
     }
-    if (more &&
-        incrocio_cursor_encode(CURSOR_SCOPE, last_id, cursor, sizeof cursor) == INCROCIO_OK) {
-        char link[INCROCIO_CURSOR_MAX + 256], extra[128] = "";
-
-        incrocio_query_append(extra, sizeof extra, "office", f.office);
-        incrocio_query_append(extra, sizeof extra, "ateco", f.ateco_prefix);
-        incrocio_query_append(extra, sizeof extra, "comune", f.comune);
-        incrocio_query_next_link("/v1/employers", page.limit, cursor, extra[0] ? extra : NULL, link,
-                                 sizeof link);
-        incrocio_respond_header(resp, "Link", link);
+    {
+        static const char *const keep[] = {"office", "ateco", "comune", NULL};
+        incrocio_api_send_page(req, resp, "/v1/employers", CURSOR_SCOPE, page.limit, more, last_id,
+                               items, keep);
     }
-    body = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                     cursor[0] ? json_string(cursor) : json_null());
-    incrocio_respond_json(resp, 200, body, NULL);
-    json_decref(body);
 }

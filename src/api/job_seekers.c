@@ -304,8 +304,8 @@ void incrocio_api_job_seekers_list(const struct _u_request *req, struct _u_respo
     struct incrocio_job_seeker_filter f = {0};
     struct incrocio_page page;
     struct incrocio_db_conn *conn;
-    json_t *errors = json_array(), *items = NULL, *body;
-    char last_id[37] = "", cursor[INCROCIO_CURSOR_MAX] = "", ids[200 * 38 + 4];
+    json_t *errors = json_array(), *items = NULL;
+    char last_id[37] = "", ids[200 * 38 + 4];
     const char *v;
     incrocio_err err;
     int more = 0;
@@ -364,25 +364,12 @@ void incrocio_api_job_seekers_list(const struct _u_request *req, struct _u_respo
         json_decref(items);
         return;
     }
-    if (more &&
-        incrocio_cursor_encode(CURSOR_SCOPE, last_id, cursor, sizeof cursor) == INCROCIO_OK) {
-        char link[INCROCIO_CURSOR_MAX + 512], extra[400] = "";
-
-        incrocio_query_append(extra, sizeof extra, "office", f.office);
-        incrocio_query_append(extra, sizeof extra, "did_state",
-                              incrocio_query_get(req, "did_state"));
-        incrocio_query_append(extra, sizeof extra, "occupation", f.occupation_prefix);
-        incrocio_query_append(extra, sizeof extra, "comune", f.comune);
-        incrocio_query_append(extra, sizeof extra, "licence", f.licence);
-        incrocio_query_append(extra, sizeof extra, "updated_since", f.updated_since);
-        incrocio_query_next_link("/v1/job-seekers", page.limit, cursor, extra[0] ? extra : NULL,
-                                 link, sizeof link);
-        incrocio_respond_header(resp, "Link", link);
+    {
+        static const char *const keep[] = {"office",  "did_state",     "occupation", "comune",
+                                           "licence", "updated_since", NULL};
+        incrocio_api_send_page(req, resp, "/v1/job-seekers", CURSOR_SCOPE, page.limit, more,
+                               last_id, items, keep);
     }
-    body = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                     cursor[0] ? json_string(cursor) : json_null());
-    incrocio_respond_json(resp, 200, body, NULL);
-    json_decref(body);
 }
 
 /* POST /v1/job-seeker-lookups {"codice_fiscale": "..."}: the code travels in

@@ -34,11 +34,10 @@ void incrocio_api_offices_list(const struct _u_request *req, struct _u_response 
 {
     static const char *const allowed[] = {"limit", "cursor", "province", NULL};
     const char *province = incrocio_query_get(req, "province");
-    json_t *errors = json_array(), *items, *body;
+    json_t *errors = json_array(), *items;
     struct incrocio_office *offices;
     struct incrocio_db_conn *conn;
     struct incrocio_page page;
-    char cursor[INCROCIO_CURSOR_MAX] = "", extra[32] = "";
     incrocio_err err;
     int n = 0;
 
@@ -74,22 +73,18 @@ void incrocio_api_offices_list(const struct _u_request *req, struct _u_response 
     items = json_array();
     for (int i = 0; i < n && i < page.limit; i++)
         json_array_append_new(items, office_json(&offices[i]));
-    if (n > page.limit && incrocio_cursor_encode(CURSOR_SCOPE, offices[page.limit - 1].code, cursor,
-                                                 sizeof cursor) == INCROCIO_OK) {
-        char link[INCROCIO_CURSOR_MAX + 128];
+    {
+        static const char *const keep[] = {"province", NULL};
+        char last[8] = "";
 
-        incrocio_query_append(extra, sizeof extra, "province", province);
-        incrocio_query_next_link("/v1/offices", page.limit, cursor, extra[0] ? extra : NULL, link,
-                                 sizeof link);
-        incrocio_respond_header(resp, "Link", link);
+        if (n > page.limit)
+            snprintf(last, sizeof last, "%s", offices[page.limit - 1].code);
+        free(offices);
+        /* Reference data: caches may keep it, but must revalidate. */
+        incrocio_respond_header(resp, "Cache-Control", "no-cache");
+        incrocio_api_send_page(req, resp, "/v1/offices", CURSOR_SCOPE, page.limit, n > page.limit,
+                               last, items, keep);
     }
-    free(offices);
-    /* Reference data: caches may keep it, but must revalidate. */
-    incrocio_respond_header(resp, "Cache-Control", "no-cache");
-    body = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                     cursor[0] ? json_string(cursor) : json_null());
-    incrocio_respond_json(resp, 200, body, NULL);
-    json_decref(body);
 }
 
 static void send_office(struct _u_response *resp, const struct incrocio_office *o)

@@ -353,7 +353,7 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
     struct incrocio_page page;
     struct incrocio_db_conn *conn;
     json_t *errors = json_array(), *items, *body;
-    char last_id[37] = "", cursor[INCROCIO_CURSOR_MAX] = "";
+    char last_id[37] = "";
     const char *v;
     incrocio_err err;
     int more = 0, nothing = 0;
@@ -449,21 +449,12 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
         json_decref(items);
         return;
     }
-    if (more &&
-        incrocio_cursor_encode(CURSOR_SCOPE, last_id, cursor, sizeof cursor) == INCROCIO_OK) {
-        char link[INCROCIO_CURSOR_MAX + 1024], extra[900] = "";
+    {
         static const char *const keep[] = {
             "state",           "office",   "employer", "occupation", "contract_type",
             "comune",          "province", "near_lat", "near_lon",   "radius_km",
             "published_since", "q",        NULL};
-        for (size_t k = 0; keep[k]; k++)
-            incrocio_query_append(extra, sizeof extra, keep[k], incrocio_query_get(req, keep[k]));
-        incrocio_query_next_link("/v1/vacancies", page.limit, cursor, extra[0] ? extra : NULL, link,
-                                 sizeof link);
-        incrocio_respond_header(resp, "Link", link);
+        incrocio_api_send_page(req, resp, "/v1/vacancies", CURSOR_SCOPE, page.limit, more, last_id,
+                               items, keep);
     }
-    body = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                     cursor[0] ? json_string(cursor) : json_null());
-    incrocio_respond_json(resp, 200, body, NULL);
-    json_decref(body);
 }
