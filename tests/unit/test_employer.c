@@ -10,31 +10,6 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static json_t *load(const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
-
-    if (j == NULL)
-        fail_msg("bad test JSON %s: %s", text, e.text);
-    return j;
-}
-
-static const char *err_field(const json_t *errors, size_t i, const char *field)
-{
-    return json_string_value(json_object_get(json_array_get(errors, i), field));
-}
-
-static void assert_json_equal(size_t row, const json_t *got, const json_t *want)
-{
-    if (!json_equal(got, want)) {
-        char *g = json_dumps(got, JSON_SORT_KEYS | JSON_ENCODE_ANY);
-        char *w = json_dumps(want, JSON_SORT_KEYS | JSON_ENCODE_ANY);
-
-        fail_msg("row %zu:\n got  %s\n want %s", row, g ? g : "(null)", w ? w : "(null)");
-    }
-}
-
 static json_t *canonical_ok(size_t row, const json_t *doc)
 {
     json_t *errors = json_array();

@@ -50,16 +50,6 @@ static void test_code_valid(void **state)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static json_t *load(const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &e);
-
-    if (j == NULL)
-        fail_msg("bad test JSON %s: %s", text, e.text);
-    return j;
-}
-
 /* Parses body; returns the errors array (caller decrefs). */
 static json_t *parse(json_t *body, struct incrocio_office_patch *patch, size_t *n)
 {
@@ -69,11 +59,6 @@ static json_t *parse(json_t *body, struct incrocio_office_patch *patch, size_t *
     memset(patch, 0xA5, sizeof *patch); /* parse must reset everything */
     *n = incrocio_office_patch_parse(body, patch, errors);
     return errors;
-}
-
-static const char *err_field(const json_t *errors, size_t i, const char *field)
-{
-    return json_string_value(json_object_get(json_array_get(errors, i), field));
 }
 
 /* Exactly one error, with this pointer and code, and nothing set. */

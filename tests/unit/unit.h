@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 // clang-format on
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,5 +44,34 @@ static inline char *unit_repeat(const char *unit, size_t n)
             fail_msg("row %zu: %s = \"%s\", want \"%s\"", (size_t)(row), #got, g_ ? g_ : "(null)", \
                      w_);                                                                          \
     } while (0)
+
+/* JSON helpers of the validators' tests. */
+
+/* Parses test JSON; a test with bad JSON fails, not crashes. */
+static inline json_t *load(const char *text)
+{
+    json_error_t e;
+    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
+
+    if (j == NULL)
+        fail_msg("bad test JSON %s: %s", text, e.text);
+    return j;
+}
+
+/* Member field of the i-th error entry, or NULL. */
+static inline const char *err_field(const json_t *errors, size_t i, const char *field)
+{
+    return json_string_value(json_object_get(json_array_get(errors, i), field));
+}
+
+static inline void assert_json_equal(size_t row, const json_t *got, const json_t *want)
+{
+    if (!json_equal(got, want)) {
+        char *g = json_dumps(got, JSON_SORT_KEYS | JSON_ENCODE_ANY);
+        char *w = json_dumps(want, JSON_SORT_KEYS | JSON_ENCODE_ANY);
+
+        fail_msg("row %zu:\n got  %s\n want %s", row, g ? g : "(null)", w ? w : "(null)");
+    }
+}
 
 #endif
