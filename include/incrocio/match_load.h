@@ -1,0 +1,35 @@
+#ifndef INCROCIO_MATCH_LOAD_H
+#define INCROCIO_MATCH_LOAD_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "incrocio/error.h"
+#include "incrocio/score.h"
+
+/* The matching index's contents (DESIGN §5): every live job seeker and every
+ * open position as the compact records incrocio_score() reads, loaded at start
+ * by streaming from PostgreSQL. src/match/load.c documents the mapping from
+ * the tables; sql/oracle/records.sql builds the same records in SQL. */
+struct incrocio_match_set {
+    size_t n_seekers;
+    struct incrocio_seeker_rec *seekers;
+    char (*seeker_ids)[37]; /* job_seekers.id, parallel to seekers */
+    size_t n_positions;
+    struct incrocio_position_rec *positions;
+    char (*position_ids)[37]; /* positions.id, parallel to positions */
+    char (*vacancy_ids)[37];  /* the position's vacancy */
+    size_t n_skills;
+    char **skill_codes; /* interned: id → code; ids shared by seekers and positions */
+};
+
+/* Streams every live job seeker and every open position (published, not
+ * expired on `today`, filled < quantity) into compact records, from one
+ * snapshot. today: days since 1970-01-01. On INCROCIO_OK the caller frees
+ * *out with incrocio_match_set_free; on error *out is NULL. */
+incrocio_err incrocio_match_load_new(PGconn *pg, int32_t today, struct incrocio_match_set **out);
+
+void incrocio_match_set_free(struct incrocio_match_set *set);
+
+#endif
