@@ -495,7 +495,7 @@ int incrocio_seed_vacancies(PGconn *pg, int n_employers, uint64_t seed, FILE *ou
 
     if (load_comuni(pg, &comuni, &n_comuni, &total, err) != 0)
         return 1;
-    if (PQresultStatus(PQexec(pg, "BEGIN")) != PGRES_COMMAND_OK) {
+    if (!exec_ok(PQexec(pg, "BEGIN"), err)) {
         free(comuni);
         return 1;
     }
@@ -563,7 +563,7 @@ int incrocio_seed_vacancies(PGconn *pg, int n_employers, uint64_t seed, FILE *ou
         }
     }
     free(comuni);
-    if (PQresultStatus(PQexec(pg, "COMMIT")) != PGRES_COMMAND_OK)
+    if (!exec_ok(PQexec(pg, "COMMIT"), err))
         return 1;
     fprintf(out, "seed: %d vacancies with %d positions\n", n_vac, n_pos);
     return 0;
