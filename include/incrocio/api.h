@@ -65,6 +65,11 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
 void incrocio_api_vacancy_event_create(const struct _u_request *req, struct _u_response *resp,
                                        struct incrocio_req *ctx);
 
+/* Who may change a vacancy of this office and employer: admins, operators of
+ * the office, the employer itself (src/api/vacancies.c). */
+int incrocio_api_vacancy_may_write(const struct incrocio_req *ctx, const char *office,
+                                   const char *employer_id);
+
 /* src/api/common.c: what every resource handler does the same way. */
 
 /* Today's date in UTC, "YYYY-MM-DD". */
@@ -93,6 +98,15 @@ json_t *incrocio_api_merge_stored_new(const json_t *stored, const json_t *patch,
 void incrocio_api_send_page(const struct _u_request *req, struct _u_response *resp,
                             const char *path, const char *scope, int limit, int more,
                             const char *last_key, json_t *items, const char *const *keep);
+/* Checks out a connection and begins the request's transaction: 1, or 0
+ * with the problem (503 when the database is unavailable) sent. */
+int incrocio_api_begin(const struct _u_request *req, struct _u_response *resp,
+                       struct incrocio_req *ctx, struct incrocio_db_conn **conn);
+/* 1 when the request carries If-Match; else the 428 naming what (e.g. "vacancy")
+ * has been sent. */
+int incrocio_api_require_if_match(const struct _u_request *req, struct _u_response *resp,
+                                  const struct incrocio_req *ctx, const char *if_match,
+                                  const char *what);
 /* The 422 for the collected errors (stolen). */
 void incrocio_api_validation_failed(const struct _u_request *req, struct _u_response *resp,
                                     const struct incrocio_req *ctx, json_t *errors);

@@ -1,4 +1,5 @@
 /* What every resource handler does the same way. */
+#include <stdio.h>
 #include <time.h>
 
 #include "incrocio/api.h"
@@ -109,4 +110,34 @@ void incrocio_api_send_page(const struct _u_request *req, struct _u_response *re
                      cursor[0] ? json_string(cursor) : json_null());
     incrocio_respond_json(resp, 200, body, NULL);
     json_decref(body);
+}
+
+int incrocio_api_begin(const struct _u_request *req, struct _u_response *resp,
+                       struct incrocio_req *ctx, struct incrocio_db_conn **conn)
+{
+    incrocio_err err = incrocio_db_checkout(ctx->app->pool, conn);
+
+    if (err == INCROCIO_OK) {
+        err = incrocio_db_begin(*conn);
+        if (err != INCROCIO_OK)
+            incrocio_db_checkin(ctx->app->pool, *conn);
+    }
+    if (err != INCROCIO_OK) {
+        incrocio_problem_from_err(req, resp, ctx, err);
+        return 0;
+    }
+    return 1;
+}
+
+int incrocio_api_require_if_match(const struct _u_request *req, struct _u_response *resp,
+                                  const struct incrocio_req *ctx, const char *if_match,
+                                  const char *what)
+{
+    char detail[128];
+
+    if (if_match != NULL)
+        return 1;
+    snprintf(detail, sizeof detail, "send If-Match with the ETag of the %s as you read it", what);
+    incrocio_problem_send(req, resp, ctx, 428, "precondition-required", detail, NULL);
+    return 0;
 }

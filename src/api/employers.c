@@ -164,18 +164,12 @@ void incrocio_api_employer_patch(const struct _u_request *req, struct _u_respons
         incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_NOT_FOUND);
         return;
     }
-    if (if_match == NULL) {
-        incrocio_problem_send(req, resp, ctx, 428, "precondition-required",
-                              "send If-Match with the ETag of the employer as you read it", NULL);
+    if (!incrocio_api_require_if_match(req, resp, ctx, if_match, "employer"))
         return;
-    }
     want = incrocio_etag_version(if_match);
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_employer_get(conn, id, &doc);
     if (err == INCROCIO_OK) {
@@ -245,12 +239,9 @@ void incrocio_api_employer_delete(const struct _u_request *req, struct _u_respon
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_employer_delete(conn, id);
     if (err == INCROCIO_OK)

@@ -86,12 +86,9 @@ void incrocio_api_job_seeker_create(const struct _u_request *req, struct _u_resp
     const char *office;
     incrocio_err err;
 
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK) {
         canon = canonical_checked(req, resp, ctx, conn, ctx->body, &err);
         if (canon == NULL && err == INCROCIO_OK) {
@@ -133,12 +130,9 @@ void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_respons
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_job_seeker_get(conn, id, &doc);
     if (err == INCROCIO_OK)
@@ -167,18 +161,12 @@ void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_respo
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
-    if (if_match == NULL) {
-        incrocio_problem_send(req, resp, ctx, 428, "precondition-required",
-                              "send If-Match with the ETag of the job seeker as you read it", NULL);
+    if (!incrocio_api_require_if_match(req, resp, ctx, if_match, "job seeker"))
         return;
-    }
     want = incrocio_etag_version(if_match);
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_job_seeker_get(conn, id, &doc);
     if (err == INCROCIO_OK) {
@@ -255,12 +243,9 @@ void incrocio_api_job_seeker_delete(const struct _u_request *req, struct _u_resp
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_job_seeker_get(conn, id, &doc);
     if (err == INCROCIO_OK) {
@@ -410,12 +395,9 @@ void incrocio_api_job_seeker_lookup(const struct _u_request *req, struct _u_resp
         return;
     }
     json_decref(errors);
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_job_seeker_by_cf(conn, cf, &doc);
     if (err == INCROCIO_OK) {

@@ -155,11 +155,8 @@ void incrocio_api_office_patch(const struct _u_request *req, struct _u_response 
                               "operators may change only the offices they work for", NULL);
         return;
     }
-    if (if_match == NULL) {
-        incrocio_problem_send(req, resp, ctx, 428, "precondition-required",
-                              "send If-Match with the ETag of the office as you read it", NULL);
+    if (!incrocio_api_require_if_match(req, resp, ctx, if_match, "office"))
         return;
-    }
     errors = json_array();
     if (incrocio_office_patch_parse(ctx->body, &patch, errors) > 0) {
         incrocio_problem_send(req, resp, ctx, 422, "validation",

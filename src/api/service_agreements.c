@@ -134,12 +134,9 @@ void incrocio_api_agreement_create(const struct _u_request *req, struct _u_respo
         return;
     }
     json_decref(errors);
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_job_seeker_scope(conn, id, office, &state);
     if (err == INCROCIO_OK && ctx->who.role == INCROCIO_ROLE_OPERATOR &&
@@ -209,12 +206,9 @@ void incrocio_api_agreements_get(const struct _u_request *req, struct _u_respons
         incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_NOT_FOUND);
         return;
     }
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_job_seeker_scope(conn, id, office, &state);
     if (err == INCROCIO_OK)

@@ -30,8 +30,8 @@ static int visible(const struct incrocio_req *ctx, const char *state, const char
     }
 }
 
-/* Who may change a vacancy of this office and employer. */
-static int may_write(const struct incrocio_req *ctx, const char *office, const char *employer_id)
+int incrocio_api_vacancy_may_write(const struct incrocio_req *ctx, const char *office,
+                                   const char *employer_id)
 {
     switch (ctx->who.role) {
     case INCROCIO_ROLE_ADMIN: return 1;
@@ -153,8 +153,9 @@ void incrocio_api_vacancy_create(const struct _u_request *req, struct _u_respons
             incrocio_problem_from_err(req, resp, ctx, err);
         return;
     }
-    if (!may_write(ctx, json_string_value(json_object_get(canon, "office_code")),
-                   json_string_value(json_object_get(canon, "employer_id")))) {
+    if (!incrocio_api_vacancy_may_write(ctx,
+                                        json_string_value(json_object_get(canon, "office_code")),
+                                        json_string_value(json_object_get(canon, "employer_id")))) {
         json_decref(canon);
         incrocio_db_checkin(ctx->app->pool, conn);
         forbidden(req, resp, ctx);
@@ -244,23 +245,17 @@ void incrocio_api_vacancy_patch(const struct _u_request *req, struct _u_response
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
-    if (if_match == NULL) {
-        incrocio_problem_send(req, resp, ctx, 428, "precondition-required",
-                              "send If-Match with the ETag of the vacancy as you read it", NULL);
+    if (!incrocio_api_require_if_match(req, resp, ctx, if_match, "vacancy"))
         return;
-    }
     want = incrocio_etag_version(if_match);
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
+    if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    }
-    err = incrocio_db_begin(conn);
+    err = INCROCIO_OK;
     if (err == INCROCIO_OK)
         err = incrocio_db_vacancy_scope(conn, id, state, employer, office);
     if (err == INCROCIO_OK && !visible(ctx, state, employer))
         err = INCROCIO_ERR_NOT_FOUND;
-    if (err == INCROCIO_OK && !may_write(ctx, office, employer)) {
+    if (err == INCROCIO_OK && !incrocio_api_vacancy_may_write(ctx, office, employer)) {
         incrocio_db_checkin(ctx->app->pool, conn);
         forbidden(req, resp, ctx);
         return;
@@ -318,8 +313,9 @@ void incrocio_api_vacancy_patch(const struct _u_request *req, struct _u_response
         return;
     }
     /* Moving it to another office or employer is a write there too. */
-    if (!may_write(ctx, json_string_value(json_object_get(canon, "office_code")),
-                   json_string_value(json_object_get(canon, "employer_id")))) {
+    if (!incrocio_api_vacancy_may_write(ctx,
+                                        json_string_value(json_object_get(canon, "office_code")),
+                                        json_string_value(json_object_get(canon, "employer_id")))) {
         json_decref(canon);
         incrocio_db_checkin(ctx->app->pool, conn);
         forbidden(req, resp, ctx);

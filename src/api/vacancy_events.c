@@ -14,16 +14,6 @@
 #include "incrocio/vacancy.h"
 #include "incrocio/validate.h"
 
-static int may_write(const struct incrocio_req *ctx, const char *office, const char *employer_id)
-{
-    switch (ctx->who.role) {
-    case INCROCIO_ROLE_ADMIN: return 1;
-    case INCROCIO_ROLE_OPERATOR: return incrocio_principal_has_office(&ctx->who, office);
-    case INCROCIO_ROLE_EMPLOYER: return strcmp(ctx->who.employer_id, employer_id) == 0;
-    default: return 0;
-    }
-}
-
 /* Validates the body; *type is NULL when invalid (errors appended). */
 static void parse(const json_t *body, const char **type, json_t *errors)
 {
@@ -144,7 +134,7 @@ void incrocio_api_vacancy_event_create(const struct _u_request *req, struct _u_r
     if (err == INCROCIO_OK && ctx->who.role == INCROCIO_ROLE_EMPLOYER &&
         strcmp(ctx->who.employer_id, employer) != 0)
         err = INCROCIO_ERR_NOT_FOUND;
-    if (err == INCROCIO_OK && !may_write(ctx, office, employer)) {
+    if (err == INCROCIO_OK && !incrocio_api_vacancy_may_write(ctx, office, employer)) {
         json_decref(errors);
         incrocio_db_checkin(ctx->app->pool, conn);
         incrocio_problem_send(req, resp, ctx, 403, "forbidden",
