@@ -9,6 +9,7 @@
 #include "incrocio/db.h"
 #include "incrocio/http.h"
 #include "incrocio/keys.h"
+#include "incrocio/match_sync.h"
 #include "incrocio/migrate.h"
 #include "incrocio/seed.h"
 
@@ -33,6 +34,7 @@ static int migrate(const struct incrocio_config *cfg)
 static int serve(const struct incrocio_config *cfg)
 {
     struct incrocio_db_pool *pool = NULL;
+    struct incrocio_match_sync *matching = NULL;
     incrocio_err err;
 
     if (cfg->migrate && migrate(cfg) != 0)
@@ -42,7 +44,14 @@ static int serve(const struct incrocio_config *cfg)
         y_log_message(Y_LOG_LEVEL_ERROR, "database pool: %s", incrocio_err_str(err));
         return 1;
     }
-    err = incrocio_server_run(cfg, pool);
+    err = incrocio_match_sync_start(cfg->database_url, &matching);
+    if (err != INCROCIO_OK) {
+        y_log_message(Y_LOG_LEVEL_ERROR, "matching: %s", incrocio_err_str(err));
+        incrocio_db_pool_free(pool);
+        return 1;
+    }
+    err = incrocio_server_run(cfg, pool, matching);
+    incrocio_match_sync_stop(matching);
     incrocio_db_pool_free(pool);
     if (err != INCROCIO_OK) {
         y_log_message(Y_LOG_LEVEL_ERROR, "server: %s", incrocio_err_str(err));

@@ -65,6 +65,21 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
 void incrocio_api_vacancy_event_create(const struct _u_request *req, struct _u_response *resp,
                                        struct incrocio_req *ctx);
 
+/* src/api/matches.c: the matching index's answers. */
+void incrocio_api_position_matches(const struct _u_request *req, struct _u_response *resp,
+                                   struct incrocio_req *ctx);
+void incrocio_api_pair_explain(const struct _u_request *req, struct _u_response *resp,
+                               struct incrocio_req *ctx);
+void incrocio_api_seeker_matches(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+/* src/api/model.c: the weights in force and their versions. */
+void incrocio_api_model_get(const struct _u_request *req, struct _u_response *resp,
+                            struct incrocio_req *ctx);
+void incrocio_api_model_put(const struct _u_request *req, struct _u_response *resp,
+                            struct incrocio_req *ctx);
+void incrocio_api_model_versions(const struct _u_request *req, struct _u_response *resp,
+                                 struct incrocio_req *ctx);
+
 /* Who may change a vacancy of this office and employer: admins, operators of
  * the office, the employer itself (src/api/vacancies.c). */
 int incrocio_api_vacancy_may_write(const struct incrocio_req *ctx, const char *office,

@@ -23,9 +23,11 @@ struct incrocio_app {
     struct incrocio_metrics *metrics;
     struct incrocio_ratelimit *ratelimit[INCROCIO_ROLE_COUNT]; /* per role; anonymous: per IP */
     struct incrocio_keycache *keys;
+    struct incrocio_match_sync *matching; /* the matching index's keeper */
 };
 
 struct incrocio_route;
+struct incrocio_match_sync;
 
 /* One request's context, owned by the dispatcher and freed after the response
  * is built. Handlers borrow it. */
@@ -65,7 +67,8 @@ const struct incrocio_route *incrocio_routes(size_t *n);
 
 /* Serves until SIGINT or SIGTERM, then stops accepting, lets requests in
  * flight finish (bounded by a watchdog) and returns. */
-incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incrocio_db_pool *pool);
+incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incrocio_db_pool *pool,
+                                 struct incrocio_match_sync *matching);
 
 /* The route's path variable (e.g. "code"), percent-decoded, or NULL. */
 const char *incrocio_req_path_var(const struct incrocio_req *ctx, const char *name);

@@ -32,4 +32,28 @@ incrocio_err incrocio_match_load_new(PGconn *pg, int32_t today, struct incrocio_
 
 void incrocio_match_set_free(struct incrocio_match_set *set);
 
+/* The streaming core the index is built on: rows become records one at a
+ * time and go to a sink; nothing is kept. Records are borrowed for the
+ * duration of the call. */
+struct incrocio_match_sink {
+    void *ctx;
+    /* The id of a skill code (interning it when new). */
+    incrocio_err (*skill_id)(void *ctx, const char *code, uint32_t *id);
+    incrocio_err (*seeker)(void *ctx, const char *id, const char *office,
+                           const struct incrocio_seeker_rec *rec);
+    incrocio_err (*position)(void *ctx, const char *id, const char *vacancy_id, const char *office,
+                             const struct incrocio_position_rec *rec);
+};
+
+/* Streams the live job seekers (ids: a PostgreSQL uuid[] literal such as
+ * "{a,b}" to stream only those, or NULL for all) to sink->seeker, in id
+ * order, within the caller's transaction if any. */
+incrocio_err incrocio_match_stream_seekers(PGconn *pg, int32_t today, const char *ids,
+                                           const struct incrocio_match_sink *sink);
+
+/* Streams the open positions (of the vacancies in vacancy_ids, a uuid[]
+ * literal, or of all when NULL) to sink->position, in id order. */
+incrocio_err incrocio_match_stream_positions(PGconn *pg, int32_t today, const char *vacancy_ids,
+                                             const struct incrocio_match_sink *sink);
+
 #endif

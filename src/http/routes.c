@@ -55,6 +55,16 @@ static const struct incrocio_route routes[] = {
     {"PATCH", "/v1/vacancies/{id}", incrocio_api_vacancy_patch, ADMIN | OPERATOR | EMPLOYER, MERGE},
     {"POST", "/v1/vacancies/{id}/events", incrocio_api_vacancy_event_create,
      ADMIN | OPERATOR | EMPLOYER, JSON},
+    /* Matching: employers see their own positions' matches, pseudonymised;
+     * a person's matches and one pair's explanation are for operators. */
+    {"GET", "/v1/vacancies/{id}/positions/{position_id}/matches", incrocio_api_position_matches,
+     ADMIN | OPERATOR | EMPLOYER, QUERY},
+    {"GET", "/v1/vacancies/{id}/positions/{position_id}/matches/{job_seeker_id}",
+     incrocio_api_pair_explain, ADMIN | OPERATOR, 0},
+    {"GET", "/v1/job-seekers/{id}/matches", incrocio_api_seeker_matches, ADMIN | OPERATOR, QUERY},
+    {"GET", "/v1/matching/model", incrocio_api_model_get, ANY_KEY, 0},
+    {"PUT", "/v1/matching/model", incrocio_api_model_put, ADMIN, JSON},
+    {"GET", "/v1/matching/model-versions", incrocio_api_model_versions, ANY_KEY, 0},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

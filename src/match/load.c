@@ -107,8 +107,10 @@ static const char seekers_sql[] =
     " ARRAY(SELECT l.code::text FROM job_seeker_languages l WHERE l.job_seeker_id = j.id"
     "   ORDER BY l.code),"
     " ARRAY(SELECT l.cefr::text FROM job_seeker_languages l WHERE l.job_seeker_id = j.id"
-    "   ORDER BY l.code)"
-    " FROM job_seekers j WHERE j.erased_at IS NULL ORDER BY j.id";
+    "   ORDER BY l.code),"
+    " j.office_code"
+    " FROM job_seekers j WHERE j.erased_at IS NULL"
+    " AND ($2::uuid[] IS NULL OR j.id = ANY ($2::uuid[])) ORDER BY j.id";
 
 static const char positions_sql[] =
     "SELECT p.id, p.vacancy_id, p.occupation_code, p.contract_type, p.working_time, p.shifts,"
@@ -124,7 +126,9 @@ static const char positions_sql[] =
     " ARRAY(SELECT l.min_cefr::text FROM position_languages l WHERE l.position_id = p.id"
     "   ORDER BY l.code),"
     " ARRAY(SELECT l.required FROM position_languages l WHERE l.position_id = p.id"
-    "   ORDER BY l.code)" OPEN_POSITIONS " ORDER BY p.id";
+    "   ORDER BY l.code),"
+    " v.office_code" OPEN_POSITIONS " AND ($2::uuid[] IS NULL OR p.vacancy_id = ANY ($2::uuid[]))"
+    " ORDER BY p.id";
 
 /* ---- text-format one-dimensional arrays ---- */
 
@@ -336,15 +340,15 @@ static int cmp_lang_req(const void *a, const void *b)
 
 struct loader {
     PGconn *pg;
-    const char *today_param;
-    struct incrocio_match_set *set;
-    struct skill_map map;
+    const char *params[2]; /* today, the ids filter (NULL: all) */
+    const struct incrocio_match_sink *sink;
+    struct incrocio_seeker_rec seeker;
+    struct incrocio_position_rec position;
     struct strlist a[6]; /* scratch arrays for one row */
     uint32_t *ids;       /* scratch: one row's skill ids, unsorted and capped later */
     struct incrocio_position_skill *pskills;
     struct lang_req *langs;
     size_t scratch_cap;
-    size_t cap_seekers, cap_positions, cap_skills;
 };
 
 static incrocio_err scratch_reserve(struct loader *ld, size_t n)
@@ -381,7 +385,15 @@ static incrocio_err grow(void **p, size_t *cap, size_t n, size_t elem)
     return INCROCIO_OK;
 }
 
-static incrocio_err on_skill(struct loader *ld, const PGresult *res)
+/* ---- incrocio_match_load_new's sink: everything into one set ---- */
+
+struct set_builder {
+    struct incrocio_match_set *set;
+    struct skill_map map;
+    size_t cap_seekers, cap_positions, cap_skills;
+};
+
+static incrocio_err on_skill(struct set_builder *ld, const PGresult *res)
 {
     struct incrocio_match_set *set = ld->set;
     incrocio_err err =
@@ -403,23 +415,10 @@ static void copy_id(char dst[37], const char *src)
 
 static incrocio_err on_seeker(struct loader *ld, const PGresult *res)
 {
-    struct incrocio_match_set *set = ld->set;
+    struct incrocio_seeker_rec *s = &ld->seeker;
     incrocio_err err;
 
-    size_t old_cap = ld->cap_seekers;
-    if ((err =
-             grow((void **)&set->seekers, &ld->cap_seekers, set->n_seekers, sizeof *set->seekers)))
-        return err;
-    /* seeker_ids follows seekers' capacity. */
-    if (ld->cap_seekers != old_cap) {
-        char(*ids)[37] = realloc(set->seeker_ids, ld->cap_seekers * sizeof *ids);
-        if (!ids)
-            return INCROCIO_ERR_NOMEM;
-        set->seeker_ids = ids;
-    }
-    struct incrocio_seeker_rec *s = &set->seekers[set->n_seekers];
     memset(s, 0, sizeof *s);
-    copy_id(set->seeker_ids[set->n_seekers], PQgetvalue(res, 0, 0));
 
     const char *did = PQgetvalue(res, 0, 1);
     s->did_eligible = (uint8_t)(!PQgetisnull(res, 0, 1) && (did[0] == 'I' || did[0] == 'C'));
@@ -475,10 +474,10 @@ static incrocio_err on_seeker(struct loader *ld, const PGresult *res)
         return err;
     size_t n = 0;
     for (size_t i = 0; i < ld->a[0].n; i++) {
-        int64_t id = ld->a[0].v[i] ? skill_map_get(&ld->map, ld->a[0].v[i]) : -1;
-        if (id < 0)
-            return INCROCIO_ERR_INTERNAL;
-        ld->ids[n++] = (uint32_t)id;
+        if (!ld->a[0].v[i])
+            return INCROCIO_ERR_DB;
+        if ((err = ld->sink->skill_id(ld->sink->ctx, ld->a[0].v[i], &ld->ids[n++])))
+            return err;
     }
     qsort(ld->ids, n, sizeof *ld->ids, cmp_u32);
     s->n_skills = (uint8_t)(n < INCROCIO_MAX_SKILLS ? n : INCROCIO_MAX_SKILLS);
@@ -502,34 +501,15 @@ static incrocio_err on_seeker(struct loader *ld, const PGresult *res)
     for (unsigned i = 0; i < s->n_langs; i++)
         s->langs[i] = (uint16_t)ld->ids[i];
 
-    set->n_seekers++;
-    return INCROCIO_OK;
+    return ld->sink->seeker(ld->sink->ctx, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 20), s);
 }
 
 static incrocio_err on_position(struct loader *ld, const PGresult *res)
 {
-    struct incrocio_match_set *set = ld->set;
+    struct incrocio_position_rec *p = &ld->position;
     incrocio_err err;
 
-    size_t old_cap = ld->cap_positions;
-    if ((err = grow((void **)&set->positions, &ld->cap_positions, set->n_positions,
-                    sizeof *set->positions)))
-        return err;
-    /* The id arrays follow positions' capacity. */
-    if (ld->cap_positions != old_cap) {
-        char(*pids)[37] = realloc(set->position_ids, ld->cap_positions * sizeof *pids);
-        if (!pids)
-            return INCROCIO_ERR_NOMEM;
-        set->position_ids = pids;
-        char(*vids)[37] = realloc(set->vacancy_ids, ld->cap_positions * sizeof *vids);
-        if (!vids)
-            return INCROCIO_ERR_NOMEM;
-        set->vacancy_ids = vids;
-    }
-    struct incrocio_position_rec *p = &set->positions[set->n_positions];
     memset(p, 0, sizeof *p);
-    copy_id(set->position_ids[set->n_positions], PQgetvalue(res, 0, 0));
-    copy_id(set->vacancy_ids[set->n_positions], PQgetvalue(res, 0, 1));
 
     p->occupation = pack_occ(PQgetvalue(res, 0, 2));
     int contract = incrocio_code_index(incrocio_contract_types, PQgetvalue(res, 0, 3));
@@ -561,10 +541,10 @@ static incrocio_err on_position(struct loader *ld, const PGresult *res)
         return INCROCIO_ERR_DB;
     size_t n = ld->a[0].n;
     for (size_t i = 0; i < n; i++) {
-        int64_t id = ld->a[0].v[i] ? skill_map_get(&ld->map, ld->a[0].v[i]) : -1;
-        if (id < 0 || !ld->a[1].v[i] || !ld->a[2].v[i])
-            return INCROCIO_ERR_INTERNAL;
-        ld->pskills[i].id = (uint32_t)id;
+        if (!ld->a[0].v[i] || !ld->a[1].v[i] || !ld->a[2].v[i])
+            return INCROCIO_ERR_DB;
+        if ((err = ld->sink->skill_id(ld->sink->ctx, ld->a[0].v[i], &ld->pskills[i].id)))
+            return err;
         ld->pskills[i].must_have = (uint8_t)is_true(ld->a[1].v[i]);
         ld->pskills[i].weight = (uint8_t)to_long(ld->a[2].v[i]);
     }
@@ -594,34 +574,83 @@ static incrocio_err on_position(struct loader *ld, const PGresult *res)
         p->langs_required[i] = ld->langs[i].required;
     }
 
-    set->n_positions++;
-    return INCROCIO_OK;
+    return ld->sink->position(ld->sink->ctx, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+                              PQgetvalue(res, 0, 21), p);
 }
 
-/* Runs sql ($1 today) in single-row mode, calling on_row for each row; the
- * connection is left with no pending result whatever happens. */
-static incrocio_err stream(struct loader *ld, const char *sql,
-                           incrocio_err (*on_row)(struct loader *, const PGresult *))
+/* Runs sql with nparams of ld->params in single-row mode, calling on_row for
+ * each row; the connection is left with no pending result whatever happens. */
+static incrocio_err stream(PGconn *pg, const char *sql, int nparams, const char *const *params,
+                           incrocio_err (*on_row)(void *, const PGresult *), void *ctx)
 {
-    const char *params[1] = {ld->today_param};
     incrocio_err err = INCROCIO_OK;
     PGresult *res;
 
-    if (!PQsendQueryParams(ld->pg, sql, 1, NULL, params, NULL, NULL, 0))
-        return incrocio_db_error_of(ld->pg, NULL);
-    if (!PQsetSingleRowMode(ld->pg))
+    if (!PQsendQueryParams(pg, sql, nparams, NULL, params, NULL, NULL, 0))
+        return incrocio_db_error_of(pg, NULL);
+    if (!PQsetSingleRowMode(pg))
         err = INCROCIO_ERR_DB;
-    while ((res = PQgetResult(ld->pg)) != NULL) {
+    while ((res = PQgetResult(pg)) != NULL) {
         ExecStatusType st = PQresultStatus(res);
         if (err == INCROCIO_OK) {
             if (st == PGRES_SINGLE_TUPLE)
-                err = on_row(ld, res);
+                err = on_row(ctx, res);
             else if (st != PGRES_TUPLES_OK)
-                err = incrocio_db_error_of(ld->pg, res);
+                err = incrocio_db_error_of(pg, res);
         }
         PQclear(res);
     }
     return err;
+}
+
+static incrocio_err seeker_row(void *ctx, const PGresult *res)
+{
+    return on_seeker(ctx, res);
+}
+
+static incrocio_err position_row(void *ctx, const PGresult *res)
+{
+    return on_position(ctx, res);
+}
+
+static void loader_free(struct loader *ld)
+{
+    for (int i = 0; i < 6; i++)
+        strlist_free(&ld->a[i]);
+    free(ld->ids);
+    free(ld->pskills);
+    free(ld->langs);
+}
+
+static incrocio_err stream_with(PGconn *pg, int32_t today, const char *ids, const char *sql,
+                                incrocio_err (*on_row)(void *, const PGresult *),
+                                const struct incrocio_match_sink *sink)
+{
+    struct loader ld;
+    char today_text[16];
+    incrocio_err err;
+
+    memset(&ld, 0, sizeof ld);
+    snprintf(today_text, sizeof today_text, "%d", (int)today);
+    ld.pg = pg;
+    ld.params[0] = today_text;
+    ld.params[1] = ids;
+    ld.sink = sink;
+    err = stream(pg, sql, 2, ld.params, on_row, &ld);
+    loader_free(&ld);
+    return err;
+}
+
+incrocio_err incrocio_match_stream_seekers(PGconn *pg, int32_t today, const char *ids,
+                                           const struct incrocio_match_sink *sink)
+{
+    return stream_with(pg, today, ids, seekers_sql, seeker_row, sink);
+}
+
+incrocio_err incrocio_match_stream_positions(PGconn *pg, int32_t today, const char *vacancy_ids,
+                                             const struct incrocio_match_sink *sink)
+{
+    return stream_with(pg, today, vacancy_ids, positions_sql, position_row, sink);
 }
 
 static incrocio_err exec_command(PGconn *pg, const char *sql)
@@ -648,36 +677,104 @@ void incrocio_match_set_free(struct incrocio_match_set *set)
     free(set);
 }
 
+/* The set's skill ids are the codes' ranks, interned before any record. */
+static incrocio_err set_skill_id(void *ctx, const char *code, uint32_t *id)
+{
+    const struct set_builder *b = ctx;
+    int64_t k = skill_map_get(&b->map, code);
+
+    if (k < 0)
+        return INCROCIO_ERR_INTERNAL;
+    *id = (uint32_t)k;
+    return INCROCIO_OK;
+}
+
+static incrocio_err set_seeker(void *ctx, const char *id, const char *office,
+                               const struct incrocio_seeker_rec *rec)
+{
+    struct set_builder *b = ctx;
+    struct incrocio_match_set *set = b->set;
+    size_t old_cap = b->cap_seekers;
+    incrocio_err err;
+
+    (void)office;
+    if ((err = grow((void **)&set->seekers, &b->cap_seekers, set->n_seekers, sizeof *rec)))
+        return err;
+    /* seeker_ids follows seekers' capacity. */
+    if (b->cap_seekers != old_cap) {
+        char(*ids)[37] = realloc(set->seeker_ids, b->cap_seekers * sizeof *ids);
+        if (!ids)
+            return INCROCIO_ERR_NOMEM;
+        set->seeker_ids = ids;
+    }
+    set->seekers[set->n_seekers] = *rec;
+    copy_id(set->seeker_ids[set->n_seekers++], id);
+    return INCROCIO_OK;
+}
+
+static incrocio_err set_position(void *ctx, const char *id, const char *vacancy_id,
+                                 const char *office, const struct incrocio_position_rec *rec)
+{
+    struct set_builder *b = ctx;
+    struct incrocio_match_set *set = b->set;
+    size_t old_cap = b->cap_positions;
+    incrocio_err err;
+
+    (void)office;
+    if ((err = grow((void **)&set->positions, &b->cap_positions, set->n_positions, sizeof *rec)))
+        return err;
+    /* The id arrays follow positions' capacity. */
+    if (b->cap_positions != old_cap) {
+        char(*pids)[37] = realloc(set->position_ids, b->cap_positions * sizeof *pids);
+        if (!pids)
+            return INCROCIO_ERR_NOMEM;
+        set->position_ids = pids;
+        char(*vids)[37] = realloc(set->vacancy_ids, b->cap_positions * sizeof *vids);
+        if (!vids)
+            return INCROCIO_ERR_NOMEM;
+        set->vacancy_ids = vids;
+    }
+    set->positions[set->n_positions] = *rec;
+    copy_id(set->position_ids[set->n_positions], id);
+    copy_id(set->vacancy_ids[set->n_positions++], vacancy_id);
+    return INCROCIO_OK;
+}
+
+static incrocio_err skill_row(void *ctx, const PGresult *res)
+{
+    return on_skill(ctx, res);
+}
+
 incrocio_err incrocio_match_load_new(PGconn *pg, int32_t today, struct incrocio_match_set **out)
 {
-    struct loader ld;
+    struct set_builder b;
+    struct incrocio_match_sink sink = {&b, set_skill_id, set_seeker, set_position};
     char today_text[16];
+    const char *params[1] = {today_text};
     incrocio_err err;
     /* Our own snapshot unless the caller already chose one. */
     int own_tx = PQtransactionStatus(pg) == PQTRANS_IDLE;
 
     *out = NULL;
-    memset(&ld, 0, sizeof ld);
+    memset(&b, 0, sizeof b);
     snprintf(today_text, sizeof today_text, "%d", (int)today);
-    ld.pg = pg;
-    ld.today_param = today_text;
-    ld.set = calloc(1, sizeof *ld.set);
-    if (!ld.set)
+    b.set = calloc(1, sizeof *b.set);
+    if (!b.set)
         return INCROCIO_ERR_NOMEM;
 
     if (own_tx && (err = exec_command(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")))
         goto done;
-    if ((err = stream(&ld, skills_sql, on_skill)))
+    if ((err = stream(pg, skills_sql, 1, params, skill_row, &b)))
         goto done;
-    if (ld.set->n_skills > UINT32_MAX) {
+    if (b.set->n_skills > UINT32_MAX) {
         err = INCROCIO_ERR_INTERNAL;
         goto done;
     }
-    if ((err = skill_map_build(&ld.map, ld.set->skill_codes, ld.set->n_skills)))
+    if ((err = skill_map_build(&b.map, b.set->skill_codes, b.set->n_skills)))
         goto done;
-    if ((err = stream(&ld, seekers_sql, on_seeker)))
+    if ((err = incrocio_match_stream_seekers(pg, today, NULL, &sink)))
         goto done;
-    err = stream(&ld, positions_sql, on_position);
+    err = incrocio_match_stream_positions(pg, today, NULL, &sink);
 
 done:
     if (own_tx && PQtransactionStatus(pg) != PQTRANS_IDLE) {
@@ -685,16 +782,11 @@ done:
         if (!err)
             err = end;
     }
-    for (int i = 0; i < 6; i++)
-        strlist_free(&ld.a[i]);
-    free(ld.ids);
-    free(ld.pskills);
-    free(ld.langs);
-    free(ld.map.slots);
+    free(b.map.slots);
     if (err) {
-        incrocio_match_set_free(ld.set);
+        incrocio_match_set_free(b.set);
         return err;
     }
-    *out = ld.set;
+    *out = b.set;
     return INCROCIO_OK;
 }
