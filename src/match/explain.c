@@ -169,7 +169,7 @@ static json_t *components_new(const struct incrocio_seeker_rec *s,
     return list;
 }
 
-/* A comma-separated list into buf (truncated with "…" when long). */
+/* A comma-separated list into buf (cut short with "..." when long). */
 static void append_item(char *buf, size_t len, const char *item)
 {
     size_t used = strlen(buf);

@@ -628,6 +628,37 @@ static incrocio_err exec_command(PGconn *pg, const char *sql)
     return err;
 }
 
+/* Gives back the growth slack of a fresh load (before publication): a
+ * million people should cost what they hold, not the next power of two. */
+static void data_trim(struct data *d)
+{
+    if (d->ns && d->ns < d->cap_s) {
+        struct seeker_hot *s = realloc(d->s, d->ns * sizeof *s);
+        if (s) {
+            d->s = s;
+            d->cap_s = d->ns;
+        }
+    }
+    if (d->arena_n && d->arena_n < d->arena_cap) {
+        uint32_t *a = realloc(d->arena, d->arena_n * sizeof *a);
+        if (a) {
+            d->arena = a;
+            d->arena_cap = d->arena_n;
+        }
+    }
+    for (size_t i = 0; i < d->npost; i++) {
+        struct posting *l = &d->post[i];
+        if (l->n && l->n < l->cap) {
+            uint32_t *v = realloc(l->v, l->n * sizeof *v);
+            if (v) {
+                l->v = v;
+                d->post_words -= l->cap - l->n;
+                l->cap = l->n;
+            }
+        }
+    }
+}
+
 static incrocio_err data_load(PGconn *pg, int32_t today, struct data **out)
 {
     struct data *d = calloc(1, sizeof *d);
@@ -656,6 +687,7 @@ static incrocio_err data_load(PGconn *pg, int32_t today, struct data **out)
         data_free(d);
         return err;
     }
+    data_trim(d);
     *out = d;
     return INCROCIO_OK;
 }
