@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "incrocio/employer.h"
 #include "incrocio/job_seeker.h"
@@ -11,6 +12,7 @@
 #include "incrocio/limits.h"
 #include "incrocio/offices.h"
 #include "incrocio/vacancy.h"
+#include "incrocio/weights.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -85,6 +87,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
         free(text);
         json_decref(canon);
+        json_decref(errors);
+
+        /* The matching weights: what validates round-trips exactly. */
+        struct incrocio_weights w, back;
+        errors = json_array();
+        if (incrocio_weights_from_json(json_object_get(body, "weights"), &w, errors) == 0) {
+            json_t *again = incrocio_weights_to_json_new(&w);
+            json_t *again_errors = json_array();
+            if (again == NULL || incrocio_weights_from_json(again, &back, again_errors) != 0 ||
+                memcmp(&w, &back, sizeof w) != 0)
+                __builtin_trap();
+            json_decref(again);
+            json_decref(again_errors);
+        }
         json_decref(errors);
     }
     json_decref(body);
