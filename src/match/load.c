@@ -479,9 +479,11 @@ static incrocio_err on_seeker(struct loader *ld, const PGresult *res)
         if ((err = ld->sink->skill_id(ld->sink->ctx, ld->a[0].v[i], &ld->ids[n++])))
             return err;
     }
-    qsort(ld->ids, n, sizeof *ld->ids, cmp_u32);
+    if (n > 0) /* the scratch arrays are NULL until a row needs them */
+        qsort(ld->ids, n, sizeof *ld->ids, cmp_u32);
     s->n_skills = (uint8_t)(n < INCROCIO_MAX_SKILLS ? n : INCROCIO_MAX_SKILLS);
-    memcpy(s->skills, ld->ids, s->n_skills * sizeof *s->skills);
+    if (n > 0)
+        memcpy(s->skills, ld->ids, s->n_skills * sizeof *s->skills);
 
     /* Languages: values sorted, then capped. */
     if ((err = strlist_parse(&ld->a[0], PQgetvalue(res, 0, 18))) ||
@@ -496,7 +498,8 @@ static incrocio_err on_seeker(struct loader *ld, const PGresult *res)
         if (v >= 0)
             ld->ids[n++] = (uint32_t)v;
     }
-    qsort(ld->ids, n, sizeof *ld->ids, cmp_u32);
+    if (n > 0)
+        qsort(ld->ids, n, sizeof *ld->ids, cmp_u32);
     s->n_langs = (uint8_t)(n < INCROCIO_MAX_LANGS ? n : INCROCIO_MAX_LANGS);
     for (unsigned i = 0; i < s->n_langs; i++)
         s->langs[i] = (uint16_t)ld->ids[i];
@@ -548,9 +551,11 @@ static incrocio_err on_position(struct loader *ld, const PGresult *res)
         ld->pskills[i].must_have = (uint8_t)is_true(ld->a[1].v[i]);
         ld->pskills[i].weight = (uint8_t)to_long(ld->a[2].v[i]);
     }
-    qsort(ld->pskills, n, sizeof *ld->pskills, cmp_pskill);
+    if (n > 0)
+        qsort(ld->pskills, n, sizeof *ld->pskills, cmp_pskill);
     p->n_skills = (uint8_t)(n < INCROCIO_MAX_SKILLS ? n : INCROCIO_MAX_SKILLS);
-    memcpy(p->skills, ld->pskills, p->n_skills * sizeof *p->skills);
+    if (n > 0)
+        memcpy(p->skills, ld->pskills, p->n_skills * sizeof *p->skills);
 
     if ((err = strlist_parse(&ld->a[0], PQgetvalue(res, 0, 18))) ||
         (err = strlist_parse(&ld->a[1], PQgetvalue(res, 0, 19))) ||
@@ -567,7 +572,8 @@ static incrocio_err on_position(struct loader *ld, const PGresult *res)
         ld->langs[n].value = (uint16_t)v;
         ld->langs[n++].required = (uint8_t)(ld->a[2].v[i] && is_true(ld->a[2].v[i]));
     }
-    qsort(ld->langs, n, sizeof *ld->langs, cmp_lang_req);
+    if (n > 0)
+        qsort(ld->langs, n, sizeof *ld->langs, cmp_lang_req);
     p->n_langs = (uint8_t)(n < INCROCIO_MAX_LANGS ? n : INCROCIO_MAX_LANGS);
     for (unsigned i = 0; i < p->n_langs; i++) {
         p->langs[i] = ld->langs[i].value;

@@ -2,9 +2,11 @@
 table must name every route the server has (`incrocio routes`): a new route
 without an entry here fails this test."""
 import subprocess
+import time
 
 from harness import BIN, NO_KEY, ApiTest
 from test_job_seekers import person
+from test_matching import DEFAULT_WEIGHTS
 from test_vacancies import employer_doc, vacancy_doc
 
 MERGE = {"Content-Type": "application/merge-patch+json", "If-Match": "*"}
@@ -61,6 +63,25 @@ def _js(t):
     if not hasattr(t, "_shared_js"):
         t.__class__._shared_js = fresh(t)
     return t._shared_js
+
+
+def _matched(t, path):
+    """path, once the matching index answers it (it follows writes within a
+    second, and loads when the server starts)."""
+    deadline = time.time() + 20
+    while t.server.get(path, key=t.keys["admin"]).status != 200 and time.time() < deadline:
+        time.sleep(0.05)
+    return path
+
+
+def _matches(t):
+    v = _published(t)
+    return _matched(t, "/v1/vacancies/%s/positions/%s/matches" % (v["id"], v["positions"][0]["id"]))
+
+
+def _pair(t):
+    return _matched(t, "%s/%s" % (_matches(t), _js(t)["id"]))
+
 
 # (method, route template) -> (request to make, {role: expected status}).
 # Roles: none (no key), admin, operator (of CE08 and CE07), operator_na (of
@@ -129,6 +150,20 @@ TABLE = {
         ("GET", lambda t: "/v1/job-seekers/%s/service-agreements/%s" % (_agreement(t)["job_seeker_id"],
                                                                          _agreement(t)["id"]), None, None),
         STAFF_READ),
+    # matching: another employer's vacancy is 404 to an employer key
+    ("GET", "/v1/vacancies/{id}/positions/{position_id}/matches"): (
+        ("GET", lambda t: _matches(t) + "?limit=1", None, None), dict(STAFF_READ, employer=404)),
+    ("GET", "/v1/vacancies/{id}/positions/{position_id}/matches/{job_seeker_id}"): (
+        ("GET", _pair, None, None), STAFF_READ),
+    ("GET", "/v1/job-seekers/{id}/matches"): (
+        ("GET", lambda t: _matched(t, "/v1/job-seekers/%s/matches?limit=1" % _js(t)["id"]), None, None),
+        STAFF_READ),
+    ("GET", "/v1/matching/model"): (("GET", "/v1/matching/model", None, None), KEYED),
+    # the default weights again: a new version that changes no score
+    ("PUT", "/v1/matching/model"): (("PUT", "/v1/matching/model", {"weights": DEFAULT_WEIGHTS}, None),
+                                    dict(none=401, admin=200, operator=403, operator_na=403, portal=403,
+                                         employer=403)),
+    ("GET", "/v1/matching/model-versions"): (("GET", "/v1/matching/model-versions", None, None), KEYED),
 }
 
 ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")
