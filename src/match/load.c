@@ -37,8 +37,8 @@
  *                  between from_date and coalesce(to_date, today), computed
  *                  in SQL as extract(year from age)·12 + extract(month from
  *                  age), clamped to 0 .. 65535
- *   skills         ids of job_seeker_skills, sorted ascending, first
- *                  INCROCIO_MAX_SKILLS
+ *   skills         the first INCROCIO_MAX_SKILLS codes of job_seeker_skills
+ *                  in byte order (COLLATE "C"), as ids sorted ascending
  *   langs          (index in incrocio_iso639_1) << 4 | CEFR rank (A1 1 .. C2
  *                  6, 0 for anything else), unknown languages skipped, sorted
  *                  ascending, first INCROCIO_MAX_LANGS
@@ -54,8 +54,8 @@
  *   min_experience_months   as stored
  *   max_distance_km         0 when NULL
  *   lat, lon       as stored
- *   skills         (id, must_have, weight) sorted by id, first
- *                  INCROCIO_MAX_SKILLS
+ *   skills         (id, must_have, weight) of the first INCROCIO_MAX_SKILLS
+ *                  codes in byte order, sorted by id
  *   langs          (index in incrocio_iso639_1) << 4 | rank of min_cefr,
  *                  unknown languages skipped, sorted by value, first
  *                  INCROCIO_MAX_LANGS, with langs_required aligned
@@ -86,41 +86,88 @@ static const char skills_sql[] =
     " SELECT ps.code FROM position_skills ps WHERE ps.position_id IN (SELECT p.id" OPEN_POSITIONS
     ")) c ORDER BY code COLLATE \"C\"";
 
-/* $1 is used by the months of open experiences; the cast keeps the one
- * parameter typed. */
+/* Each section is aggregated once per table and merge-joined by id (one
+ * pass over each table, in index order), not queried per person: at a
+ * million people that halves the load. $1 is used by the months of open
+ * experiences; $2, the ids to load or NULL for all, filters every section so
+ * that a refresh of a few people reads only theirs. */
+#define FOR_IDS(col) " WHERE ($2::uuid[] IS NULL OR " col " = ANY ($2::uuid[]))"
 static const char seekers_sql[] =
-    "SELECT j.id, j.did_state, j.matching_consent, j.l68,"
-    " coalesce((SELECT max(e.eqf_level) FROM job_seeker_education e"
-    "   WHERE e.job_seeker_id = j.id), 0),"
+    "SELECT j.id, j.did_state, j.matching_consent, j.l68, coalesce(ed.eqf, 0),"
     " j.working_time, j.shifts, j.relocate, j.contract_types, j.licences, j.max_travel_km,"
     " coalesce(j.birth_date - date '1970-01-01', 0), float8send(j.lat), float8send(j.lon),"
-    " j.desired_occupations,"
-    " ARRAY(SELECT x.occupation_code FROM job_seeker_experiences x"
-    "   WHERE x.job_seeker_id = j.id ORDER BY x.ord),"
-    " ARRAY(SELECT greatest(0, least(65535,"
-    "   (extract(year FROM a.a) * 12 + extract(month FROM a.a))::integer))"
-    "   FROM job_seeker_experiences x,"
-    "   LATERAL (SELECT age(coalesce(x.to_date, date '1970-01-01' + $1::integer), x.from_date)"
-    "     AS a) a"
-    "   WHERE x.job_seeker_id = j.id ORDER BY x.ord),"
-    " ARRAY(SELECT s.code FROM job_seeker_skills s WHERE s.job_seeker_id = j.id),"
-    " ARRAY(SELECT l.code::text FROM job_seeker_languages l WHERE l.job_seeker_id = j.id"
-    "   ORDER BY l.code),"
-    " ARRAY(SELECT l.cefr::text FROM job_seeker_languages l WHERE l.job_seeker_id = j.id"
-    "   ORDER BY l.code),"
-    " j.office_code"
-    " FROM job_seekers j WHERE j.erased_at IS NULL"
-    " AND ($2::uuid[] IS NULL OR j.id = ANY ($2::uuid[])) ORDER BY j.id";
+    " j.desired_occupations, coalesce(ex.codes, '{}'), coalesce(ex.months, '{}'),"
+    " coalesce(sk.codes, '{}'), coalesce(la.codes, '{}'), coalesce(la.cefr, '{}'), j.office_code"
+    " FROM job_seekers j"
+    " LEFT JOIN (SELECT e.job_seeker_id, max(e.eqf_level) AS eqf FROM job_seeker_education "
+    "e" FOR_IDS(
+        "e.job_seeker_id") " GROUP BY 1) ed ON ed.job_seeker_id = j.id"
+                           " LEFT JOIN (SELECT x.job_seeker_id,"
+                           "   array_agg(x.occupation_code ORDER BY x.ord) AS codes,"
+                           "   array_agg(greatest(0, least(65535,"
+                           "     (extract(year FROM a.a) * 12 + extract(month FROM "
+                           "a.a))::integer)) ORDER BY x.ord)"
+                           "     AS months"
+                           "   FROM job_seeker_experiences x,"
+                           "   LATERAL (SELECT age(coalesce(x.to_date, date '1970-01-01' + "
+                           "$1::integer), x.from_date)"
+                           "     AS a) a" FOR_IDS(
+                               "x.job_seeker_id") " GROUP BY 1) ex ON ex.job_seeker_id = j.id"
+                                                  " LEFT JOIN (SELECT s.job_seeker_id, "
+                                                  "array_agg(s.code ORDER BY s.code COLLATE \"C\") "
+                                                  "AS codes"
+                                                  " FROM job_seeker_skills s" FOR_IDS(
+                                                      "s.job_seeker_id") " GROUP BY 1) sk ON "
+                                                                         "sk.job_seeker_id = j.id"
+                                                                         " LEFT JOIN (SELECT "
+                                                                         "l.job_seeker_id, "
+                                                                         "array_agg(l.code::text "
+                                                                         "ORDER BY l.code) AS "
+                                                                         "codes,"
+                                                                         "   "
+                                                                         "array_agg(l.cefr::text "
+                                                                         "ORDER BY l.code) AS cefr "
+                                                                         "FROM "
+                                                                         "job_seeker_languages "
+                                                                         "l" FOR_IDS("l.job_seeker_"
+                                                                                     "id") " GROUP "
+                                                                                           "BY 1) "
+                                                                                           "la ON "
+                                                                                           "la.job_"
+                                                                                           "seeker_"
+                                                                                           "id = "
+                                                                                           "j.id"
+                                                                                           " WHERE "
+                                                                                           "j."
+                                                                                           "erased_"
+                                                                                           "at IS "
+                                                                                           "NULL "
+                                                                                           "AND "
+                                                                                           "($2::"
+                                                                                           "uuid[] "
+                                                                                           "IS "
+                                                                                           "NULL "
+                                                                                           "OR "
+                                                                                           "j.id = "
+                                                                                           "ANY "
+                                                                                           "($2::"
+                                                                                           "uuid[])"
+                                                                                           ")"
+                                                                                           " ORDER "
+                                                                                           "BY "
+                                                                                           "j.id";
 
 static const char positions_sql[] =
     "SELECT p.id, p.vacancy_id, p.occupation_code, p.contract_type, p.working_time, p.shifts,"
     " p.l68_reserved, p.apprenticeship, coalesce(p.min_eqf, 0), p.eqf_required, p.licences,"
     " p.min_experience_months, coalesce(p.max_distance_km, 0),"
     " float8send(p.lat), float8send(p.lon),"
-    " ARRAY(SELECT s.code FROM position_skills s WHERE s.position_id = p.id ORDER BY s.code),"
+    " ARRAY(SELECT s.code FROM position_skills s WHERE s.position_id = p.id"
+    "   ORDER BY s.code COLLATE \"C\"),"
     " ARRAY(SELECT s.must_have FROM position_skills s WHERE s.position_id = p.id"
-    "   ORDER BY s.code),"
-    " ARRAY(SELECT s.weight FROM position_skills s WHERE s.position_id = p.id ORDER BY s.code),"
+    "   ORDER BY s.code COLLATE \"C\"),"
+    " ARRAY(SELECT s.weight FROM position_skills s WHERE s.position_id = p.id"
+    "   ORDER BY s.code COLLATE \"C\"),"
     " ARRAY(SELECT l.code::text FROM position_languages l WHERE l.position_id = p.id"
     "   ORDER BY l.code),"
     " ARRAY(SELECT l.min_cefr::text FROM position_languages l WHERE l.position_id = p.id"
@@ -468,12 +515,13 @@ static incrocio_err on_seeker(struct loader *ld, const PGresult *res)
         s->exp_months[s->n_occ++] = (uint16_t)to_long(ld->a[2].v[i] ? ld->a[2].v[i] : "0");
     }
 
-    /* Skills: ids sorted, then capped (the lowest ids win, as in SQL). */
+    /* Skills: the first codes in byte order (ids are the index's, not
+     * ranks: capping by id would keep other codes), then sorted by id. */
     if ((err = strlist_parse(&ld->a[0], PQgetvalue(res, 0, 17))) ||
         (err = scratch_reserve(ld, ld->a[0].n)))
         return err;
-    size_t n = 0;
-    for (size_t i = 0; i < ld->a[0].n; i++) {
+    size_t n = 0, keep = ld->a[0].n < INCROCIO_MAX_SKILLS ? ld->a[0].n : INCROCIO_MAX_SKILLS;
+    for (size_t i = 0; i < keep; i++) {
         if (!ld->a[0].v[i])
             return INCROCIO_ERR_DB;
         if ((err = ld->sink->skill_id(ld->sink->ctx, ld->a[0].v[i], &ld->ids[n++])))
@@ -542,7 +590,8 @@ static incrocio_err on_position(struct loader *ld, const PGresult *res)
         return err;
     if (ld->a[1].n != ld->a[0].n || ld->a[2].n != ld->a[0].n)
         return INCROCIO_ERR_DB;
-    size_t n = ld->a[0].n;
+    /* The first codes in byte order, then sorted by id (as for seekers). */
+    size_t n = ld->a[0].n < INCROCIO_MAX_SKILLS ? ld->a[0].n : INCROCIO_MAX_SKILLS;
     for (size_t i = 0; i < n; i++) {
         if (!ld->a[0].v[i] || !ld->a[1].v[i] || !ld->a[2].v[i])
             return INCROCIO_ERR_DB;
