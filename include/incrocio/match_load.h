@@ -51,6 +51,15 @@ struct incrocio_match_sink {
 incrocio_err incrocio_match_stream_seekers(PGconn *pg, int32_t today, const char *ids,
                                            const struct incrocio_match_sink *sink);
 
+/* Streams every live job seeker like incrocio_match_stream_seekers(pg,
+ * today, NULL, sink), but over two connections reading half the ids each:
+ * pg, which must be in a REPEATABLE READ transaction, and a second one
+ * opened with pg's parameters that imports pg's snapshot. Rows reach the
+ * sink from the calling thread only, in no particular order. Without a
+ * second connection, pg reads everything. */
+incrocio_err incrocio_match_stream_all_seekers(PGconn *pg, int32_t today,
+                                               const struct incrocio_match_sink *sink);
+
 /* Streams the open positions (of the vacancies in vacancy_ids, a uuid[]
  * literal, or of all when NULL) to sink->position, in id order. */
 incrocio_err incrocio_match_stream_positions(PGconn *pg, int32_t today, const char *vacancy_ids,

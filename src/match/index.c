@@ -91,6 +91,7 @@ struct data {
     struct idmap pmap;
     size_t live_seekers, live_positions;
     size_t n_offices;
+    uint64_t office_key[MAX_OFFICES]; /* the code's bytes, for a fast compare */
     char office_code[MAX_OFFICES][8];
     char province[MAX_OFFICES][3];
     size_t live_by_office[MAX_OFFICES];
@@ -271,10 +272,23 @@ static void dict_free(struct dict *d)
 
 /* ---- offices ---- */
 
+/* Up to 8 bytes of an office code as one integer; 0 for longer codes,
+ * which no office has. */
+static uint64_t office_key_of(const char *code)
+{
+    uint64_t k = 0;
+    size_t n = strlen(code);
+    if (n > sizeof k)
+        return 0;
+    memcpy(&k, code, n);
+    return k;
+}
+
 static int office_find(const struct data *d, const char *code)
 {
-    for (size_t i = 0; i < d->n_offices; i++)
-        if (strcmp(d->office_code[i], code) == 0)
+    uint64_t k = office_key_of(code);
+    for (size_t i = 0; k && i < d->n_offices; i++)
+        if (d->office_key[i] == k)
             return (int)i;
     return -1;
 }
@@ -287,6 +301,7 @@ static uint16_t office_intern(struct data *d, const char *code, const char *prov
         return (uint16_t)i;
     if (d->n_offices >= MAX_OFFICES || strlen(code) >= sizeof d->office_code[0])
         return NO_OFFICE;
+    d->office_key[d->n_offices] = office_key_of(code);
     snprintf(d->office_code[d->n_offices], sizeof d->office_code[0], "%s", code);
     snprintf(d->province[d->n_offices], sizeof d->province[0], "%s", province ? province : "");
     return (uint16_t)d->n_offices++;
@@ -675,7 +690,7 @@ static incrocio_err data_load(PGconn *pg, int32_t today, struct data **out)
     if (!err)
         err = load_offices(d, pg);
     if (!err)
-        err = incrocio_match_stream_seekers(pg, today, NULL, &sink);
+        err = incrocio_match_stream_all_seekers(pg, today, &sink);
     if (!err)
         err = incrocio_match_stream_positions(pg, today, NULL, &sink);
     if (own_tx && PQtransactionStatus(pg) != PQTRANS_IDLE) {

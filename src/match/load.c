@@ -62,6 +62,8 @@
  *
  * sql/oracle/records.sql mirrors this mapping exactly: tests/db/test_loader.c
  * scores the C records and the SQL ones and requires the same results. */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +92,8 @@ static const char skills_sql[] =
  * pass over each table, in index order), not queried per person: at a
  * million people that halves the load. $1 is used by the months of open
  * experiences; $2, the ids to load or NULL for all, filters every section so
- * that a refresh of a few people reads only theirs. */
+ * that a refresh of a few people reads only theirs; [$3, $4] is a range of
+ * ids, so that several connections can share a full load. */
 static const char seekers_sql[] =
     "SELECT j.id, j.did_state, j.matching_consent, j.l68, coalesce(ed.eqf, 0),"
     " j.working_time, j.shifts, j.relocate, j.contract_types, j.licences, j.max_travel_km,"
@@ -101,6 +104,7 @@ static const char seekers_sql[] =
     " LEFT JOIN (SELECT e.job_seeker_id, max(e.eqf_level) AS eqf"
     "   FROM job_seeker_education e"
     "   WHERE ($2::uuid[] IS NULL OR e.job_seeker_id = ANY ($2::uuid[]))"
+    "   AND e.job_seeker_id >= $3::uuid AND e.job_seeker_id <= $4::uuid"
     "   GROUP BY 1) ed ON ed.job_seeker_id = j.id"
     " LEFT JOIN (SELECT x.job_seeker_id,"
     "   array_agg(x.occupation_code ORDER BY x.ord) AS codes,"
@@ -111,16 +115,20 @@ static const char seekers_sql[] =
     "   LATERAL (SELECT age(coalesce(x.to_date, date '1970-01-01' + $1::integer), x.from_date)"
     "     AS a) a"
     "   WHERE ($2::uuid[] IS NULL OR x.job_seeker_id = ANY ($2::uuid[]))"
+    "   AND x.job_seeker_id >= $3::uuid AND x.job_seeker_id <= $4::uuid"
     "   GROUP BY 1) ex ON ex.job_seeker_id = j.id"
     " LEFT JOIN (SELECT s.job_seeker_id, array_agg(s.code ORDER BY s.code COLLATE \"C\") AS codes"
     "   FROM job_seeker_skills s"
     "   WHERE ($2::uuid[] IS NULL OR s.job_seeker_id = ANY ($2::uuid[]))"
+    "   AND s.job_seeker_id >= $3::uuid AND s.job_seeker_id <= $4::uuid"
     "   GROUP BY 1) sk ON sk.job_seeker_id = j.id"
     " LEFT JOIN (SELECT l.job_seeker_id, array_agg(l.code::text ORDER BY l.code) AS codes,"
     "   array_agg(l.cefr::text ORDER BY l.code) AS cefr FROM job_seeker_languages l"
     "   WHERE ($2::uuid[] IS NULL OR l.job_seeker_id = ANY ($2::uuid[]))"
+    "   AND l.job_seeker_id >= $3::uuid AND l.job_seeker_id <= $4::uuid"
     "   GROUP BY 1) la ON la.job_seeker_id = j.id"
     " WHERE j.erased_at IS NULL AND ($2::uuid[] IS NULL OR j.id = ANY ($2::uuid[]))"
+    " AND j.id >= $3::uuid AND j.id <= $4::uuid"
     " ORDER BY j.id";
 
 static const char positions_sql[] =
@@ -647,17 +655,24 @@ static incrocio_err stream_with(PGconn *pg, int32_t today, const char *ids, cons
                                 incrocio_err (*on_row)(void *, const PGresult *),
                                 const struct incrocio_match_sink *sink)
 {
+    static const char *const all[2] = {"00000000-0000-0000-0000-000000000000",
+                                       "ffffffff-ffff-ffff-ffff-ffffffffffff"};
     struct loader ld;
     char today_text[16];
+    const char *params[4];
     incrocio_err err;
 
     memset(&ld, 0, sizeof ld);
     snprintf(today_text, sizeof today_text, "%d", (int)today);
     ld.pg = pg;
-    ld.params[0] = today_text;
-    ld.params[1] = ids;
     ld.sink = sink;
-    err = stream(pg, sql, 2, ld.params, on_row, &ld);
+    params[0] = today_text;
+    params[1] = ids;
+    params[2] = all[0];
+    params[3] = all[1];
+    /* The seekers' query takes a range of ids ($3, $4: here all of them),
+     * the positions' none. */
+    err = stream(pg, sql, sql == seekers_sql ? 4 : 2, params, on_row, &ld);
     loader_free(&ld);
     return err;
 }
@@ -668,12 +683,6 @@ incrocio_err incrocio_match_stream_seekers(PGconn *pg, int32_t today, const char
     return stream_with(pg, today, ids, seekers_sql, seeker_row, sink);
 }
 
-incrocio_err incrocio_match_stream_positions(PGconn *pg, int32_t today, const char *vacancy_ids,
-                                             const struct incrocio_match_sink *sink)
-{
-    return stream_with(pg, today, vacancy_ids, positions_sql, position_row, sink);
-}
-
 static incrocio_err exec_command(PGconn *pg, const char *sql)
 {
     PGresult *res = PQexec(pg, sql);
@@ -681,6 +690,137 @@ static incrocio_err exec_command(PGconn *pg, const char *sql)
         PQresultStatus(res) == PGRES_COMMAND_OK ? INCROCIO_OK : incrocio_db_error_of(pg, res);
     PQclear(res);
     return err;
+}
+
+/* For the rest of the transaction: room for the sections' aggregates in
+ * memory, nothing to JIT-compile in one pass over each table, and no
+ * parallel workers (two connections are the parallelism). */
+static incrocio_err tune_for_bulk(PGconn *c)
+{
+    incrocio_err err = exec_command(c, "SET LOCAL work_mem = '256MB'");
+    if (!err)
+        err = exec_command(c, "SET LOCAL jit = off");
+    if (!err)
+        err = exec_command(c, "SET LOCAL max_parallel_workers_per_gather = 0");
+    return err;
+}
+
+/* A second connection with pg's parameters, in pg's snapshot (exported by
+ * pg's transaction), tuned like pg's for one big read (the two connections
+ * are the parallelism: no parallel workers besides); NULL when it cannot be
+ * had. */
+static PGconn *open_sibling(PGconn *pg)
+{
+    PQconninfoOption *opts = PQconninfo(pg);
+    const char *keys[64], *vals[64];
+    char sql[128];
+    size_t n = 0;
+    PGconn *other = NULL;
+    PGresult *res = PQexec(pg, "SELECT pg_export_snapshot()");
+
+    for (PQconninfoOption *o = opts; o && o->keyword && n + 1 < 64; o++) {
+        if (o->val && *o->val) {
+            keys[n] = o->keyword;
+            vals[n++] = o->val;
+        }
+    }
+    keys[n] = vals[n] = NULL;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+        snprintf(sql, sizeof sql, "SET TRANSACTION SNAPSHOT '%s'", PQgetvalue(res, 0, 0)) <
+            (int)sizeof sql &&
+        strspn(PQgetvalue(res, 0, 0), "0123456789ABCDEF-") == strlen(PQgetvalue(res, 0, 0))) {
+        other = PQconnectdbParams(keys, vals, 0);
+        if (PQstatus(other) != CONNECTION_OK ||
+            exec_command(other, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") ||
+            exec_command(other, sql) || tune_for_bulk(other) ||
+            exec_command(other, "SET application_name = 'incrocio-matching-load'")) {
+            PQfinish(other);
+            other = NULL;
+        }
+    }
+    PQclear(res);
+    PQconninfoFree(opts);
+    return other;
+}
+
+incrocio_err incrocio_match_stream_all_seekers(PGconn *pg, int32_t today,
+                                               const struct incrocio_match_sink *sink)
+{
+    static const char *const bounds[2][2] = {
+        {"00000000-0000-0000-0000-000000000000", "7fffffff-ffff-ffff-ffff-ffffffffffff"},
+        {"80000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"}};
+    PGconn *conns[2] = {pg, NULL};
+    struct loader ld[2];
+    char today_text[16];
+    int active[2] = {0, 0};
+    incrocio_err err = tune_for_bulk(pg);
+
+    if (err)
+        return err;
+    conns[1] = open_sibling(pg);
+    if (!conns[1])
+        return incrocio_match_stream_seekers(pg, today, NULL, sink);
+    memset(ld, 0, sizeof ld);
+    snprintf(today_text, sizeof today_text, "%d", (int)today);
+    for (int i = 0; i < 2; i++) {
+        const char *params[4] = {today_text, NULL, bounds[i][0], bounds[i][1]};
+        ld[i].pg = conns[i];
+        ld[i].sink = sink;
+        if (!PQsendQueryParams(conns[i], seekers_sql, 4, NULL, params, NULL, NULL, 0)) {
+            err = incrocio_db_error_of(conns[i], NULL);
+            break;
+        }
+        active[i] = 1;
+        if (!PQsetSingleRowMode(conns[i]))
+            err = INCROCIO_ERR_DB;
+    }
+    /* Rows go to the sink from this thread only, from whichever connection
+     * has them; after an error the rest is read and dropped. */
+    while (active[0] || active[1]) {
+        struct pollfd fds[2];
+        nfds_t nfds = 0;
+        for (int i = 0; i < 2; i++) {
+            if (!active[i])
+                continue;
+            if (!PQconsumeInput(conns[i])) {
+                if (!err)
+                    err = incrocio_db_error_of(conns[i], NULL);
+                active[i] = 0;
+                continue;
+            }
+            while (active[i] && !PQisBusy(conns[i])) {
+                PGresult *res = PQgetResult(conns[i]);
+                if (!res) {
+                    active[i] = 0;
+                    break;
+                }
+                ExecStatusType st = PQresultStatus(res);
+                if (err == INCROCIO_OK) {
+                    if (st == PGRES_SINGLE_TUPLE)
+                        err = on_seeker(&ld[i], res);
+                    else if (st != PGRES_TUPLES_OK)
+                        err = incrocio_db_error_of(conns[i], res);
+                }
+                PQclear(res);
+            }
+            if (active[i])
+                fds[nfds++] = (struct pollfd){PQsocket(conns[i]), POLLIN, 0};
+        }
+        if (nfds > 0 && poll(fds, nfds, -1) < 0 && errno != EINTR && !err)
+            err = INCROCIO_ERR_IO;
+    }
+    if (PQtransactionStatus(conns[1]) != PQTRANS_IDLE)
+        (void)exec_command(conns[1], "ROLLBACK"); /* read only: nothing to keep */
+    PQfinish(conns[1]);
+    loader_free(&ld[0]);
+    loader_free(&ld[1]);
+    return err;
+}
+
+incrocio_err incrocio_match_stream_positions(PGconn *pg, int32_t today, const char *vacancy_ids,
+                                             const struct incrocio_match_sink *sink)
+{
+    return stream_with(pg, today, vacancy_ids, positions_sql, position_row, sink);
 }
 
 void incrocio_match_set_free(struct incrocio_match_set *set)
