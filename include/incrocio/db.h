@@ -121,4 +121,8 @@ incrocio_err incrocio_db_error_of(PGconn *pg, const PGresult *res);
  * PQfinish()es it. NULL on failure, with a message in err (no secrets). */
 PGconn *incrocio_db_connect_new(const char *conninfo, char *err, size_t errlen);
 
+/* Runs one parameterless command (BEGIN, SET, LISTEN...) on such a
+ * connection: OK, or the error mapped as incrocio_db_error_of does. */
+incrocio_err incrocio_db_command(PGconn *pg, const char *sql);
+
 #endif

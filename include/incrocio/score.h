@@ -119,6 +119,12 @@ struct incrocio_score {
     uint8_t occupation_level;           /* 0..5: deepest CP2021 level shared */
 };
 
+/* The number of leading CP2021 levels two packed codes share, 0..5. */
+unsigned incrocio_occ_shared_levels(incrocio_occ a, incrocio_occ b);
+
+/* The seeker's CEFR rank (1 A1 .. 6 C2) in language id, 0 when missing. */
+unsigned incrocio_seeker_lang_rank(const struct incrocio_seeker_rec *s, unsigned id);
+
 /* Scores seeker against position on reference day today (days since
  * 1970-01-01). Pure; every component is computed even when a filter
  * excludes, so that the explanation is complete. */

@@ -67,6 +67,15 @@ PGconn *incrocio_db_connect_new(const char *conninfo, char *err, size_t errlen)
     return pg;
 }
 
+incrocio_err incrocio_db_command(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    incrocio_err err =
+        PQresultStatus(res) == PGRES_COMMAND_OK ? INCROCIO_OK : incrocio_db_error_of(pg, res);
+    PQclear(res);
+    return err;
+}
+
 static void ms_from_now(struct timespec *ts, int ms)
 {
     clock_gettime(CLOCK_MONOTONIC, ts);

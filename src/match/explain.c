@@ -24,17 +24,6 @@ void incrocio_occ_format(incrocio_occ occ, char out[10])
     }
 }
 
-static unsigned shared_levels(incrocio_occ a, incrocio_occ b)
-{
-    unsigned level = 0;
-    for (int shift = 16; shift >= 0; shift -= 4) {
-        if (((a >> shift) & 0xFu) != ((b >> shift) & 0xFu))
-            break;
-        level++;
-    }
-    return level;
-}
-
 static const char *working_time_name(unsigned wt)
 {
     return wt == INCROCIO_WT_FULL ? "full_time" : wt == INCROCIO_WT_PART ? "part_time" : "any";
@@ -51,15 +40,6 @@ static const char *language_code(unsigned value)
 static const char *cefr_name(unsigned rank)
 {
     return rank >= 1 && rank <= 6 ? incrocio_cefr_levels[rank - 1] : "none";
-}
-
-static unsigned seeker_lang_rank(const struct incrocio_seeker_rec *s, unsigned id)
-{
-    unsigned best = 0;
-    for (unsigned j = 0; j < s->n_langs && j < INCROCIO_MAX_LANGS; j++)
-        if ((unsigned)(s->langs[j] >> 4) == id && (s->langs[j] & 15u) > best)
-            best = s->langs[j] & 15u;
-    return best;
 }
 
 static int seeker_has_skill(const struct incrocio_seeker_rec *s, uint32_t id)
@@ -91,7 +71,7 @@ static json_t *occupation_evidence(const struct incrocio_seeker_rec *s,
 
     incrocio_occ_format(p->occupation, pos);
     for (unsigned i = 0; level > 0 && i < s->n_occ && i < INCROCIO_MAX_CODES; i++) {
-        if (shared_levels(s->occ[i], p->occupation) == level) {
+        if (incrocio_occ_shared_levels(s->occ[i], p->occupation) == level) {
             incrocio_occ_format(s->occ[i], best);
             matched = json_string(best);
             break;
@@ -106,7 +86,7 @@ static unsigned relevant_months(const struct incrocio_seeker_rec *s,
 {
     unsigned r = 0;
     for (unsigned i = s->n_desired; i < s->n_occ && i < INCROCIO_MAX_CODES; i++)
-        if (shared_levels(s->occ[i], p->occupation) >= 4)
+        if (incrocio_occ_shared_levels(s->occ[i], p->occupation) >= 4)
             r += s->exp_months[i];
     return r;
 }
@@ -124,8 +104,9 @@ static json_t *components_new(const struct incrocio_seeker_rec *s,
                               json_string(skill_code(ctx, p->skills[i].id)));
     for (unsigned i = 0; i < p->n_langs && i < INCROCIO_MAX_LANGS; i++) {
         unsigned need = p->langs[i] & 15u;
-        json_array_append_new(seeker_lang_rank(s, (unsigned)(p->langs[i] >> 4)) >= need ? lmatched
-                                                                                        : lmissing,
+        json_array_append_new(incrocio_seeker_lang_rank(s, (unsigned)(p->langs[i] >> 4)) >= need
+                                  ? lmatched
+                                  : lmissing,
                               json_string(language_code(p->langs[i])));
     }
     unsigned n_contracts = 0;
@@ -227,7 +208,7 @@ static json_t *filters_new(const struct incrocio_seeker_rec *s,
         list[0] = '\0';
         for (unsigned i = 0; i < p->n_langs && i < INCROCIO_MAX_LANGS; i++) {
             unsigned need = p->langs[i] & 15u;
-            unsigned have = seeker_lang_rank(s, (unsigned)(p->langs[i] >> 4));
+            unsigned have = incrocio_seeker_lang_rank(s, (unsigned)(p->langs[i] >> 4));
             if (p->langs_required[i] && have < need) {
                 char item[48];
                 snprintf(item, sizeof item, "%s %s (has %s)", language_code(p->langs[i]),

@@ -634,15 +634,6 @@ static incrocio_err direct_position(void *ctx, const char *id, const char *vacan
     return position_put(ctx, key, vac, office, rec);
 }
 
-static incrocio_err exec_command(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    incrocio_err err =
-        PQresultStatus(res) == PGRES_COMMAND_OK ? INCROCIO_OK : incrocio_db_error_of(pg, res);
-    PQclear(res);
-    return err;
-}
-
 /* Gives back the growth slack of a fresh load (before publication): a
  * million people should cost what they hold, not the next power of two. */
 static void data_trim(struct data *d)
@@ -685,8 +676,8 @@ static incrocio_err data_load(PGconn *pg, int32_t today, struct data **out)
     if (!d)
         return INCROCIO_ERR_NOMEM;
     d->today = today;
-    err =
-        own_tx ? exec_command(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") : INCROCIO_OK;
+    err = own_tx ? incrocio_db_command(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                 : INCROCIO_OK;
     if (!err)
         err = load_offices(d, pg);
     if (!err)
@@ -694,7 +685,7 @@ static incrocio_err data_load(PGconn *pg, int32_t today, struct data **out)
     if (!err)
         err = incrocio_match_stream_positions(pg, today, NULL, &sink);
     if (own_tx && PQtransactionStatus(pg) != PQTRANS_IDLE) {
-        incrocio_err end = exec_command(pg, err ? "ROLLBACK" : "COMMIT");
+        incrocio_err end = incrocio_db_command(pg, err ? "ROLLBACK" : "COMMIT");
         if (!err)
             err = end;
     }
@@ -1250,39 +1241,60 @@ static void prepare_topk(struct topk *t, const struct incrocio_match_query *q, u
     }
 }
 
+/* One search's working memory (too big for a request thread's stack). */
+struct search {
+    struct topk t;
+    struct scope sc;
+    uint8_t after[16];
+};
+
+/* What one direction does under the read lock: find its subject by id,
+ * offer every eligible candidate in scope, fill out's counts and hits. */
+typedef incrocio_err (*direction_fn)(const struct incrocio_match_index *ix, const char *id,
+                                     struct search *s, const struct incrocio_match_query *q,
+                                     struct incrocio_match_result *out);
+
+static incrocio_err search(struct incrocio_match_index *ix, const char *id,
+                           const struct incrocio_match_query *q, struct incrocio_match_result *out,
+                           direction_fn direction)
+{
+    struct search *s = malloc(sizeof *s);
+    incrocio_err err;
+
+    if (!s)
+        return INCROCIO_ERR_NOMEM;
+    prepare_topk(&s->t, q, s->after);
+    pthread_rwlock_rdlock(&ix->lock);
+    result_init(out, ix);
+    scope_of(ix->d, q, &s->sc);
+    err = direction(ix, id, s, q, out);
+    pthread_rwlock_unlock(&ix->lock);
+    free(s);
+    return err;
+}
+
+static incrocio_err seekers_for_position(const struct incrocio_match_index *ix,
+                                         const char *position_id, struct search *s,
+                                         const struct incrocio_match_query *q,
+                                         struct incrocio_match_result *out)
+{
+    const struct data *d = ix->d;
+    const struct pos_entry *e = find_position(d, position_id);
+
+    if (!e)
+        return INCROCIO_ERR_NOT_FOUND;
+    scan_seekers(d, &e->rec, &s->sc, &ix->model.weights, offer, &s->t);
+    out->considered = seekers_in_scope(d, &s->sc);
+    out->eligible = s->t.eligible;
+    struct explain_ctx x = {d, &e->rec, NULL, &ix->model.weights};
+    return fill_hits(out, &s->t, q, explain_seeker_hit, &x);
+}
+
 incrocio_err incrocio_match_for_position(struct incrocio_match_index *ix, const char *position_id,
                                          const struct incrocio_match_query *q,
                                          struct incrocio_match_result *out)
 {
-    struct topk *t = malloc(sizeof *t);
-    struct scope *sc = malloc(sizeof *sc);
-    uint8_t after[16];
-    incrocio_err err = INCROCIO_OK;
-
-    if (!t || !sc) {
-        free(t);
-        free(sc);
-        return INCROCIO_ERR_NOMEM;
-    }
-    prepare_topk(t, q, after);
-    pthread_rwlock_rdlock(&ix->lock);
-    const struct data *d = ix->d;
-    const struct pos_entry *e = find_position(d, position_id);
-    result_init(out, ix);
-    if (!e) {
-        err = INCROCIO_ERR_NOT_FOUND;
-    } else {
-        scope_of(d, q, sc);
-        scan_seekers(d, &e->rec, sc, &ix->model.weights, offer, t);
-        out->considered = seekers_in_scope(d, sc);
-        out->eligible = t->eligible;
-        struct explain_ctx x = {d, &e->rec, NULL, &ix->model.weights};
-        err = fill_hits(out, t, q, explain_seeker_hit, &x);
-    }
-    pthread_rwlock_unlock(&ix->lock);
-    free(t);
-    free(sc);
-    return err;
+    return search(ix, position_id, q, out, seekers_for_position);
 }
 
 static json_t *explain_position_hit(void *vctx, const struct cand *c,
@@ -1299,51 +1311,40 @@ static json_t *explain_position_hit(void *vctx, const struct cand *c,
                                       &x->d->dict, 0);
 }
 
+static incrocio_err positions_for_seeker(const struct incrocio_match_index *ix,
+                                         const char *seeker_id, struct search *s,
+                                         const struct incrocio_match_query *q,
+                                         struct incrocio_match_result *out)
+{
+    const struct data *d = ix->d;
+    long at = find_seeker(d, seeker_id);
+    struct incrocio_seeker_rec rec;
+    struct incrocio_score score;
+
+    if (at < 0)
+        return INCROCIO_ERR_NOT_FOUND;
+    expand(d, &d->s[at], &rec);
+    for (size_t i = 0; i < d->np; i++) {
+        const struct pos_entry *e = &d->p[i];
+        if (!e->live || !in_scope(&s->sc, e->office))
+            continue;
+        out->considered++;
+        incrocio_score(&rec, &e->rec, &ix->model.weights, d->today, &score);
+        if (score.filters)
+            continue;
+        struct cand c = {score6_of(score.total), (uint32_t)i, e->id};
+        topk_offer(&s->t, &c);
+    }
+    out->eligible = s->t.eligible;
+    struct explain_ctx x = {d, NULL, &rec, &ix->model.weights};
+    return fill_hits(out, &s->t, q, explain_position_hit, &x);
+}
+
 incrocio_err incrocio_match_for_seeker(struct incrocio_match_index *ix, const char *seeker_id,
                                        const struct incrocio_match_query *q,
                                        struct incrocio_match_result *out)
 {
-    struct topk *t = malloc(sizeof *t);
-    struct scope *sc = malloc(sizeof *sc);
-    uint8_t after[16];
-    incrocio_err err = INCROCIO_OK;
-
-    if (!t || !sc) {
-        free(t);
-        free(sc);
-        return INCROCIO_ERR_NOMEM;
-    }
-    prepare_topk(t, q, after);
-    pthread_rwlock_rdlock(&ix->lock);
-    const struct data *d = ix->d;
-    long at = find_seeker(d, seeker_id);
-    result_init(out, ix);
-    if (at < 0) {
-        err = INCROCIO_ERR_NOT_FOUND;
-    } else {
-        struct incrocio_seeker_rec rec;
-        struct incrocio_score score;
-        expand(d, &d->s[at], &rec);
-        scope_of(d, q, sc);
-        for (size_t i = 0; i < d->np; i++) {
-            const struct pos_entry *e = &d->p[i];
-            if (!e->live || !in_scope(sc, e->office))
-                continue;
-            out->considered++;
-            incrocio_score(&rec, &e->rec, &ix->model.weights, d->today, &score);
-            if (score.filters)
-                continue;
-            struct cand c = {score6_of(score.total), (uint32_t)i, e->id};
-            topk_offer(t, &c);
-        }
-        out->eligible = t->eligible;
-        struct explain_ctx x = {d, NULL, &rec, &ix->model.weights};
-        err = fill_hits(out, t, q, explain_position_hit, &x);
-    }
-    pthread_rwlock_unlock(&ix->lock);
-    free(t);
-    free(sc);
-    return err;
+    return search(ix, seeker_id, q, out, positions_for_seeker);
 }
 
 struct rank_count {

@@ -683,25 +683,16 @@ incrocio_err incrocio_match_stream_seekers(PGconn *pg, int32_t today, const char
     return stream_with(pg, today, ids, seekers_sql, seeker_row, sink);
 }
 
-static incrocio_err exec_command(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    incrocio_err err =
-        PQresultStatus(res) == PGRES_COMMAND_OK ? INCROCIO_OK : incrocio_db_error_of(pg, res);
-    PQclear(res);
-    return err;
-}
-
 /* For the rest of the transaction: room for the sections' aggregates in
  * memory, nothing to JIT-compile in one pass over each table, and no
  * parallel workers (two connections are the parallelism). */
 static incrocio_err tune_for_bulk(PGconn *c)
 {
-    incrocio_err err = exec_command(c, "SET LOCAL work_mem = '256MB'");
+    incrocio_err err = incrocio_db_command(c, "SET LOCAL work_mem = '256MB'");
     if (!err)
-        err = exec_command(c, "SET LOCAL jit = off");
+        err = incrocio_db_command(c, "SET LOCAL jit = off");
     if (!err)
-        err = exec_command(c, "SET LOCAL max_parallel_workers_per_gather = 0");
+        err = incrocio_db_command(c, "SET LOCAL max_parallel_workers_per_gather = 0");
     return err;
 }
 
@@ -731,9 +722,9 @@ static PGconn *open_sibling(PGconn *pg)
         strspn(PQgetvalue(res, 0, 0), "0123456789ABCDEF-") == strlen(PQgetvalue(res, 0, 0))) {
         other = PQconnectdbParams(keys, vals, 0);
         if (PQstatus(other) != CONNECTION_OK ||
-            exec_command(other, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") ||
-            exec_command(other, sql) || tune_for_bulk(other) ||
-            exec_command(other, "SET application_name = 'incrocio-matching-load'")) {
+            incrocio_db_command(other, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") ||
+            incrocio_db_command(other, sql) || tune_for_bulk(other) ||
+            incrocio_db_command(other, "SET application_name = 'incrocio-matching-load'")) {
             PQfinish(other);
             other = NULL;
         }
@@ -810,7 +801,7 @@ incrocio_err incrocio_match_stream_all_seekers(PGconn *pg, int32_t today,
             err = INCROCIO_ERR_IO;
     }
     if (PQtransactionStatus(conns[1]) != PQTRANS_IDLE)
-        (void)exec_command(conns[1], "ROLLBACK"); /* read only: nothing to keep */
+        (void)incrocio_db_command(conns[1], "ROLLBACK"); /* read only: nothing to keep */
     PQfinish(conns[1]);
     loader_free(&ld[0]);
     loader_free(&ld[1]);
@@ -923,7 +914,8 @@ incrocio_err incrocio_match_load_new(PGconn *pg, int32_t today, struct incrocio_
     if (!b.set)
         return INCROCIO_ERR_NOMEM;
 
-    if (own_tx && (err = exec_command(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")))
+    if (own_tx &&
+        (err = incrocio_db_command(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")))
         goto done;
     if ((err = stream(pg, skills_sql, 1, params, skill_row, &b)))
         goto done;
@@ -939,7 +931,7 @@ incrocio_err incrocio_match_load_new(PGconn *pg, int32_t today, struct incrocio_
 
 done:
     if (own_tx && PQtransactionStatus(pg) != PQTRANS_IDLE) {
-        incrocio_err end = exec_command(pg, err ? "ROLLBACK" : "COMMIT");
+        incrocio_err end = incrocio_db_command(pg, err ? "ROLLBACK" : "COMMIT");
         if (!err)
             err = end;
     }

@@ -100,7 +100,7 @@ static unsigned clamp_count(unsigned n, unsigned max)
     return n < max ? n : max;
 }
 
-static unsigned shared_levels(incrocio_occ a, incrocio_occ b)
+unsigned incrocio_occ_shared_levels(incrocio_occ a, incrocio_occ b)
 {
     unsigned level = 0;
 
@@ -126,7 +126,7 @@ static double haversine_km(double lat1, double lon1, double lat2, double lon2)
     return 2.0 * EARTH_RADIUS_KM * asin(sqrt(a));
 }
 
-static unsigned seeker_lang_rank(const struct incrocio_seeker_rec *s, unsigned id)
+unsigned incrocio_seeker_lang_rank(const struct incrocio_seeker_rec *s, unsigned id)
 {
     unsigned n = clamp_count(s->n_langs, INCROCIO_MAX_LANGS), best = 0;
 
@@ -211,7 +211,7 @@ void incrocio_score(const struct incrocio_seeker_rec *seeker,
 
     unsigned level = 0;
     for (unsigned i = 0; i < n_occ; i++) {
-        unsigned l = shared_levels(s->occ[i], p->occupation);
+        unsigned l = incrocio_occ_shared_levels(s->occ[i], p->occupation);
         if (l > level)
             level = l;
     }
@@ -248,7 +248,7 @@ void incrocio_score(const struct incrocio_seeker_rec *seeker,
     double lang_sum = 0.0;
     for (unsigned i = 0; i < p_langs; i++) {
         unsigned need = p->langs[i] & 15u;
-        unsigned rank = seeker_lang_rank(s, (unsigned)(p->langs[i] >> 4));
+        unsigned rank = incrocio_seeker_lang_rank(s, (unsigned)(p->langs[i] >> 4));
         if (p->langs_required[i] && rank < need)
             filters |= INCROCIO_F_LANGUAGE;
         lang_sum += level_fit(rank, need);
@@ -301,7 +301,7 @@ void incrocio_score(const struct incrocio_seeker_rec *seeker,
     } else {
         uint32_t relevant = 0;
         for (unsigned i = s->n_desired; i < n_occ; i++)
-            if (shared_levels(s->occ[i], p->occupation) >= 4)
+            if (incrocio_occ_shared_levels(s->occ[i], p->occupation) >= 4)
                 relevant += s->exp_months[i];
         c[INCROCIO_C_EXPERIENCE] = relevant >= p->min_experience_months
                                        ? 1.0

@@ -51,19 +51,10 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static incrocio_err exec(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    incrocio_err err =
-        PQresultStatus(res) == PGRES_COMMAND_OK ? INCROCIO_OK : incrocio_db_error_of(pg, res);
-    PQclear(res);
-    return err;
-}
-
 /* Begins a read-only snapshot and returns it as text in out. */
 static incrocio_err begin_snapshot(PGconn *pg, char *out, size_t len)
 {
-    incrocio_err err = exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    incrocio_err err = incrocio_db_command(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (err)
         return err;
     PGresult *res = PQexec(pg, "SELECT pg_current_snapshot()::text");
@@ -78,7 +69,7 @@ static incrocio_err begin_snapshot(PGconn *pg, char *out, size_t len)
 static void end(PGconn *pg, incrocio_err err)
 {
     if (PQtransactionStatus(pg) != PQTRANS_IDLE) {
-        incrocio_err e = exec(pg, err ? "ROLLBACK" : "COMMIT");
+        incrocio_err e = incrocio_db_command(pg, err ? "ROLLBACK" : "COMMIT");
         (void)e;
     }
 }
@@ -183,16 +174,21 @@ static void prune(struct incrocio_match_sync *s)
     if (now_s() - s->pruned_at < PRUNE_EVERY_S)
         return;
     s->pruned_at = now_s();
-    if (exec(s->pg, "DELETE FROM match_changes WHERE at < now() - interval '" KEEP_LOG "'"))
+    if (incrocio_db_command(s->pg,
+                            "DELETE FROM match_changes WHERE at < now() - interval '" KEEP_LOG "'"))
         y_log_message(Y_LOG_LEVEL_WARNING, "matching: cannot prune the change log");
 }
 
 static int connect_db(struct incrocio_match_sync *s)
 {
-    s->pg = PQconnectdb(s->conninfo);
-    if (PQstatus(s->pg) != CONNECTION_OK ||
-        exec(s->pg, "SET application_name = 'incrocio-matching'") ||
-        exec(s->pg, "LISTEN incrocio_match")) {
+    char why[256];
+
+    /* As every connection of ours: UTC, a connect timeout, no notices. */
+    s->pg = incrocio_db_connect_new(s->conninfo, why, sizeof why);
+    if (!s->pg)
+        return 0;
+    if (incrocio_db_command(s->pg, "SET application_name = 'incrocio-matching'") ||
+        incrocio_db_command(s->pg, "LISTEN incrocio_match")) {
         PQfinish(s->pg);
         s->pg = NULL;
         return 0;
