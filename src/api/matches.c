@@ -112,12 +112,19 @@ static void model_version(const struct incrocio_match_model *m, char out[32])
     incrocio_match_model_version(m, out, 32);
 }
 
-/* The next page's cursor and Link, and the envelope's items/next_cursor. */
+/* Sends a ranking: body (the subject's ids; stolen) gets model_version,
+ * considered, eligible, items (stolen) and next_cursor, with a Link to the
+ * next page when more follow. Frees r. */
 static void send_ranking(const struct _u_request *req, struct _u_response *resp, json_t *body,
-                         json_t *items, const struct incrocio_match_result *r, const char *scope,
+                         json_t *items, struct incrocio_match_result *r, const char *scope,
                          const struct incrocio_match_query *q)
 {
-    char cursor[INCROCIO_CURSOR_MAX] = "";
+    char cursor[INCROCIO_CURSOR_MAX] = "", version[32];
+
+    model_version(&r->model, version);
+    json_object_set_new(body, "model_version", json_string(version));
+    json_object_set_new(body, "considered", json_integer((json_int_t)r->considered));
+    json_object_set_new(body, "eligible", json_integer((json_int_t)r->eligible));
 
     if (r->more && r->n > 0) {
         const struct incrocio_match_hit *last = &r->hits[r->n - 1];
@@ -136,6 +143,9 @@ static void send_ranking(const struct _u_request *req, struct _u_response *resp,
     json_object_set_new(body, "items", items);
     json_object_set_new(body, "next_cursor", cursor[0] ? json_string(cursor) : json_null());
     incrocio_respond_json(resp, 200, body, NULL);
+    json_decref(body);
+    incrocio_match_result_clear(r);
+    free(r);
 }
 
 /* "c_" + 16 hex digits of HMAC-SHA256(secret, position id, job seeker id):
@@ -215,7 +225,7 @@ void incrocio_api_position_matches(const struct _u_request *req, struct _u_respo
     struct incrocio_db_conn *conn;
     uint8_t secret[64];
     size_t secret_len = 0;
-    char scope[64], version[32], ids[INCROCIO_MATCH_MAX_LIMIT * 37 + 4];
+    char scope[64], ids[INCROCIO_MATCH_MAX_LIMIT * 37 + 4];
     incrocio_err err;
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, vacancy_id) ||
@@ -266,14 +276,9 @@ void incrocio_api_position_matches(const struct _u_request *req, struct _u_respo
         }
         json_array_append_new(items, item);
     }
-    model_version(&r->model, version);
-    json_t *body = json_pack("{s:s, s:s, s:s, s:I, s:I}", "vacancy_id", vacancy_id, "position_id",
-                             position_id, "model_version", version, "considered",
-                             (json_int_t)r->considered, "eligible", (json_int_t)r->eligible);
-    send_ranking(req, resp, body, items, r, scope, &q);
-    json_decref(body);
-    incrocio_match_result_clear(r);
-    free(r);
+    send_ranking(req, resp,
+                 json_pack("{s:s, s:s}", "vacancy_id", vacancy_id, "position_id", position_id),
+                 items, r, scope, &q);
 }
 
 void incrocio_api_seeker_matches(const struct _u_request *req, struct _u_response *resp,
@@ -284,7 +289,7 @@ void incrocio_api_seeker_matches(const struct _u_request *req, struct _u_respons
     struct incrocio_match_query q;
     struct incrocio_match_index *ix;
     struct incrocio_db_conn *conn;
-    char scope[64], version[32];
+    char scope[64];
     incrocio_err err;
 
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
@@ -323,14 +328,7 @@ void incrocio_api_seeker_matches(const struct _u_request *req, struct _u_respons
                                         "score", score_json(h->score6), "components",
                                         json_object_get(h->explanation, "components")));
     }
-    model_version(&r->model, version);
-    json_t *body =
-        json_pack("{s:s, s:s, s:I, s:I}", "job_seeker_id", id, "model_version", version,
-                  "considered", (json_int_t)r->considered, "eligible", (json_int_t)r->eligible);
-    send_ranking(req, resp, body, items, r, scope, &q);
-    json_decref(body);
-    incrocio_match_result_clear(r);
-    free(r);
+    send_ranking(req, resp, json_pack("{s:s}", "job_seeker_id", id), items, r, scope, &q);
 }
 
 void incrocio_api_pair_explain(const struct _u_request *req, struct _u_response *resp,
