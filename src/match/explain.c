@@ -185,7 +185,7 @@ static json_t *filters_new(const struct incrocio_seeker_rec *s,
                    "matching");
     if (bits & INCROCIO_F_LICENCE) {
         list[0] = '\0';
-        for (unsigned i = 0; incrocio_licences[i] && i < 16; i++)
+        for (unsigned i = 0; i < 16 && incrocio_licences[i]; i++)
             if ((p->licence_mask >> i & 1u) && !(s->licence_mask >> i & 1u))
                 append_item(list, sizeof list, incrocio_licences[i]);
         snprintf(detail, sizeof detail, "required licences missing: %s", list);
