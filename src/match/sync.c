@@ -132,8 +132,11 @@ static incrocio_err catch_up(struct incrocio_match_sync *s)
             err = incrocio_db_error_of(s->pg, res);
     }
     rows = err ? 0 : PQntuples(res);
-    if (rows > MAX_BATCH)
-        err = INCROCIO_ERR_INVALID; /* cheaper to start over */
+    if (rows > MAX_BATCH) {
+        /* A bulk load happened: cheaper to start over than to apply it. */
+        y_log_message(Y_LOG_LEVEL_INFO, "matching: %d changes to apply at once", rows);
+        err = INCROCIO_ERR_INVALID;
+    }
     if (!err && rows > 0) {
         seekers = calloc((size_t)rows, sizeof *seekers);
         vacancies = calloc((size_t)rows, sizeof *vacancies);
