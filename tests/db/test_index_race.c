@@ -6,14 +6,6 @@
  * never mixes the two, and the person is listed exactly when eligible.
  * DATABASE_URL; the data comes from the seeded tables (test_loader seeds an
  * empty database first: the db suite runs serially, in file order). */
-/* cmocka.h needs these first, in this order. */
-// clang-format off
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-// clang-format on
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <math.h>
@@ -23,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "dbtest.h"
 
 #include "incrocio/match_index.h"
 
@@ -41,26 +35,6 @@ struct shared {
     atomic_int done;
     atomic_long checks, torn;
 };
-
-static PGconn *connect_db(void)
-{
-    const char *url = getenv("DATABASE_URL");
-    PGconn *pg;
-
-    assert_non_null(url);
-    pg = PQconnectdb(url);
-    if (PQstatus(pg) != CONNECTION_OK)
-        fail_msg("connect: %s", PQerrorMessage(pg));
-    return pg;
-}
-
-static PGresult *query(PGconn *pg, const char *sql, int n, const char *const *params)
-{
-    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
-        fail_msg("%s: %s", sql, PQerrorMessage(pg));
-    return res;
-}
 
 static int32_t today(void)
 {

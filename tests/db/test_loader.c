@@ -5,19 +5,13 @@
  * specification (load.c's top comment), so a mistake on either side shows as
  * a difference. Filters and occupation level must be identical, components
  * and km within 1e-12, totals within 1e-9 (the oracle's own tolerances). */
-/* cmocka.h needs these first, in this order. */
-// clang-format off
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-// clang-format on
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "dbtest.h"
 
 #include "incrocio/codes.h"
 #include "incrocio/match_load.h"
@@ -37,26 +31,6 @@
 #define STR(x) STR_(x)
 #define SEED 20260115u
 
-static PGconn *connect_db(void)
-{
-    const char *url = getenv("DATABASE_URL");
-    PGconn *pg;
-
-    assert_non_null(url);
-    pg = PQconnectdb(url);
-    if (PQstatus(pg) != CONNECTION_OK)
-        fail_msg("connect: %s", PQerrorMessage(pg));
-    return pg;
-}
-
-static void exec_ok(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQerrorMessage(pg));
-    PQclear(res);
-}
-
 /* The result of sql with $1 = today; the caller PQclear()s it. */
 static PGresult *query_today(PGconn *pg, const char *sql, int32_t today)
 {
@@ -75,26 +49,6 @@ static long count_today(PGconn *pg, const char *sql, int32_t today)
     long n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return n;
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text;
-    long n;
-
-    if (!f)
-        fail_msg("cannot open %s", path);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n > 0);
-    rewind(f);
-    text = malloc((size_t)n + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-    text[n] = '\0';
-    fclose(f);
-    return text;
 }
 
 static void load_sql_file(PGconn *pg, const char *path)

@@ -7,19 +7,13 @@
  * components and km within 1e-12, the total within 1e-9; the largest
  * differences seen are printed (both sides do the same float operations in
  * the same order, so they are expected to be 0). */
-/* cmocka.h needs these first, in this order. */
-// clang-format off
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-// clang-format on
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "dbtest.h"
 
 #include "incrocio/score.h"
 
@@ -454,46 +448,6 @@ static void put_position(struct buf *b, const struct incrocio_position_rec *p)
 }
 
 /* ---- database ---- */
-
-static PGconn *connect_db(void)
-{
-    const char *url = getenv("DATABASE_URL");
-    PGconn *pg;
-
-    assert_non_null(url);
-    pg = PQconnectdb(url);
-    if (PQstatus(pg) != CONNECTION_OK)
-        fail_msg("connect: %s", PQerrorMessage(pg));
-    return pg;
-}
-
-static void exec_ok(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQerrorMessage(pg));
-    PQclear(res);
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text;
-    long n;
-
-    if (!f)
-        fail_msg("cannot open %s", path);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n > 0);
-    rewind(f);
-    text = malloc((size_t)n + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
 
 /* Loads the oracle into a schema of its own, dropped at the end. */
 static PGconn *setup_oracle(void)

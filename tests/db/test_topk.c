@@ -24,14 +24,6 @@
  *
  * TOPK_SEEKERS and TOPK_EMPLOYERS override the seeded sizes (for a quicker
  * run while working on it). */
-/* cmocka.h needs these first, in this order. */
-// clang-format off
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-// clang-format on
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <math.h>
@@ -39,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "dbtest.h"
 
 #include "incrocio/match_index.h"
 #include "incrocio/migrate.h"
@@ -68,14 +62,6 @@ _Static_assert(K == 50, "the oracle queries ask for the top 50");
 static const size_t page_limits[] = {1, 7, 23, 50, INCROCIO_MATCH_MAX_LIMIT, 3, 13};
 
 /* ---- connections ---- */
-
-static void exec_ok(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQerrorMessage(pg));
-    PQclear(res);
-}
 
 static PGconn *connect_to(const char *dbname)
 {
@@ -124,39 +110,11 @@ static char *conninfo_of(PGconn *pg)
     return out;
 }
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text;
-    long n;
-
-    if (!f)
-        fail_msg("cannot open %s", path);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n > 0);
-    rewind(f);
-    text = malloc((size_t)n + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
-
 static void load_sql_file(PGconn *pg, const char *path)
 {
-    char *sql = read_text(path);
+    char *sql = read_file(path);
     exec_ok(pg, sql);
     free(sql);
-}
-
-static PGresult *query(PGconn *pg, const char *sql, int n, const char *const *params)
-{
-    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQerrorMessage(pg));
-    return res;
 }
 
 static long count_of(PGconn *pg, const char *sql, int n, const char *const *params)
