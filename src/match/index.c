@@ -1029,20 +1029,49 @@ static int cheap_excluded(const struct seeker_hot *h, const struct incrocio_posi
     return 0;
 }
 
-/* A lower bound of the great-circle distance (the meridian arc between the
- * two latitudes) against the limits score.c applies, with a margin far above
- * any rounding: 1 only when the distance filter surely excludes. */
-static int surely_too_far(const struct seeker_hot *h, const struct incrocio_position_rec *p)
+/* The position's place in radians, for surely_too_far (once per search). */
+struct place {
+    double phi, lambda, cos_phi;
+};
+
+static struct place place_of(const struct incrocio_position_rec *p)
 {
+    const double k = M_PI / 180.0;
+    struct place pl = {p->lat * k, p->lon * k, cos(p->lat * k)};
+    return pl;
+}
+
+/* 1 only when score.c's distance filter surely excludes, without a
+ * trigonometric call per person. The haversine's
+ *   a = sin²(Δφ/2) + cos φ1 · cos φ2 · sin²(Δλ/2)
+ * is bounded below with sin x >= x - x³/6 (0 <= x <= π/2: Δλ is taken
+ * modulo the short way round) and cos φ1 >= 1 - φ1²/2; the limit's a is
+ * bounded above with sin² x <= x². A bound beyond the limit by a relative
+ * 1e-9, far above any rounding in score.c, means km > limit there too. */
+static int surely_too_far(const struct seeker_hot *h, const struct incrocio_position_rec *p,
+                          const struct place *pl)
+{
+    const double k = M_PI / 180.0;
     double limit = HUGE_VAL;
+
     if (p->max_distance_km != 0)
         limit = p->max_distance_km;
     if (!(h->flags & F_RELOCATE) && h->max_travel_km < limit)
         limit = h->max_travel_km;
     if (limit == HUGE_VAL)
         return 0;
-    double lb = fabs(h->lat - p->lat) * (M_PI / 180.0) * 6371.0;
-    return lb > limit * (1.0 + 1e-9) + 1e-6;
+    double phi = h->lat * k;
+    double dphi = fabs(phi - pl->phi) / 2.0;
+    double dlam = fabs(h->lon * k - pl->lambda);
+    if (dlam > M_PI)
+        dlam = 2.0 * M_PI - dlam;
+    dlam /= 2.0;
+    double sphi = dphi - dphi * dphi * dphi / 6.0;
+    double slam = dlam - dlam * dlam * dlam / 6.0;
+    double cos_lo = 1.0 - phi * phi / 2.0;
+    double a_lb = sphi * sphi + (cos_lo > 0.0 ? cos_lo : 0.0) * pl->cos_phi * (slam * slam);
+    double x = limit / (2.0 * 6371.0);
+    return a_lb > x * x * (1.0 + 1e-9) + 1e-18;
 }
 
 static int64_t score6_of(double total)
@@ -1131,6 +1160,7 @@ static void scan_seekers(const struct data *d, const struct incrocio_position_re
     int have_list = 0;
     struct incrocio_seeker_rec rec;
     struct incrocio_score score;
+    const struct place pl = place_of(p);
 
     /* The rarest must-have skill's posting list holds everyone who can pass. */
     for (unsigned k = 0; k < p->n_skills; k++) {
@@ -1146,7 +1176,7 @@ static void scan_seekers(const struct data *d, const struct incrocio_position_re
         uint32_t i = have_list ? list[j] : (uint32_t)j;
         const struct seeker_hot *h = &d->s[i];
         if (!(h->flags & F_LIVE) || !in_scope(sc, h->office) || cheap_excluded(h, p) ||
-            surely_too_far(h, p))
+            surely_too_far(h, p, &pl))
             continue;
         expand(d, h, &rec);
         incrocio_score(&rec, p, w, d->today, &score);
