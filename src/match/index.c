@@ -57,11 +57,24 @@ struct posting {
     uint32_t n, cap;
 };
 
+/* A position's place in radians, for surely_too_far. */
+struct place {
+    double phi, lambda, cos_phi;
+};
+
+static struct place place_of(const struct incrocio_position_rec *p)
+{
+    const double k = M_PI / 180.0;
+    struct place pl = {p->lat * k, p->lon * k, cos(p->lat * k)};
+    return pl;
+}
+
 struct pos_entry {
     uint8_t id[16], vacancy[16];
     uint16_t office;
     uint8_t live;
     struct incrocio_position_rec rec;
+    struct place place;
 };
 
 /* uuid → dense index + 1 (0: empty); keys live in the records. */
@@ -590,6 +603,7 @@ static incrocio_err position_put(struct data *d, const uint8_t id[16], const uin
     e->office = office_intern(d, office, NULL);
     e->live = 1;
     e->rec = *r;
+    e->place = place_of(r);
     return INCROCIO_OK;
 }
 
@@ -1029,18 +1043,6 @@ static int cheap_excluded(const struct seeker_hot *h, const struct incrocio_posi
     return 0;
 }
 
-/* The position's place in radians, for surely_too_far (once per search). */
-struct place {
-    double phi, lambda, cos_phi;
-};
-
-static struct place place_of(const struct incrocio_position_rec *p)
-{
-    const double k = M_PI / 180.0;
-    struct place pl = {p->lat * k, p->lon * k, cos(p->lat * k)};
-    return pl;
-}
-
 /* 1 only when score.c's distance filter surely excludes, without a
  * trigonometric call per person. The haversine's
  *   a = sin²(Δφ/2) + cos φ1 · cos φ2 · sin²(Δλ/2)
@@ -1353,12 +1355,16 @@ static incrocio_err positions_for_seeker(const struct incrocio_match_index *ix,
 
     if (at < 0)
         return INCROCIO_ERR_NOT_FOUND;
-    expand(d, &d->s[at], &rec);
+    const struct seeker_hot *h = &d->s[at];
+    expand(d, h, &rec);
     for (size_t i = 0; i < d->np; i++) {
         const struct pos_entry *e = &d->p[i];
         if (!e->live || !in_scope(&s->sc, e->office))
             continue;
         out->considered++;
+        /* The same shortcuts as the other direction: surely excluded. */
+        if (cheap_excluded(h, &e->rec) || surely_too_far(h, &e->rec, &e->place))
+            continue;
         incrocio_score(&rec, &e->rec, &ix->model.weights, d->today, &score);
         if (score.filters)
             continue;
