@@ -25,9 +25,7 @@ void incrocio_api_did_get(const struct _u_request *req, struct _u_response *resp
     }
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_did_get(conn, id, &did);
+    err = incrocio_db_did_get(conn, id, &did);
     if (err == INCROCIO_OK)
         err = incrocio_audit_record(conn, ctx, "read", "did", id, id);
     if (err == INCROCIO_OK)
@@ -127,9 +125,7 @@ void incrocio_api_did_event_create(const struct _u_request *req, struct _u_respo
     }
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_job_seeker_scope(conn, id, office, &state);
+    err = incrocio_db_job_seeker_scope(conn, id, office, &state);
     if (err == INCROCIO_OK && ctx->who.role == INCROCIO_ROLE_OPERATOR &&
         !incrocio_principal_has_office(&ctx->who, office)) {
         incrocio_db_checkin(ctx->app->pool, conn);

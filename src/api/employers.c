@@ -169,9 +169,7 @@ void incrocio_api_employer_patch(const struct _u_request *req, struct _u_respons
     want = incrocio_etag_version(if_match);
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_employer_get(conn, id, &doc);
+    err = incrocio_db_employer_get(conn, id, &doc);
     if (err == INCROCIO_OK) {
         have = (long)json_integer_value(json_object_get(doc, "version"));
         office = json_string_value(json_object_get(doc, "office_code"));
@@ -241,9 +239,7 @@ void incrocio_api_employer_delete(const struct _u_request *req, struct _u_respon
         return;
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_employer_delete(conn, id);
+    err = incrocio_db_employer_delete(conn, id);
     if (err == INCROCIO_OK)
         err = incrocio_audit_record(conn, ctx, "delete", "employer", id, NULL);
     if (incrocio_api_finish(req, resp, ctx, conn, err,

@@ -88,13 +88,10 @@ void incrocio_api_job_seeker_create(const struct _u_request *req, struct _u_resp
 
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK) {
-        canon = canonical_checked(req, resp, ctx, conn, ctx->body, &err);
-        if (canon == NULL && err == INCROCIO_OK) {
-            incrocio_db_checkin(ctx->app->pool, conn);
-            return; /* 422 sent */
-        }
+    canon = canonical_checked(req, resp, ctx, conn, ctx->body, &err);
+    if (canon == NULL && err == INCROCIO_OK) {
+        incrocio_db_checkin(ctx->app->pool, conn);
+        return; /* 422 sent */
     }
     office = canon ? json_string_value(json_object_get(canon, "office_code")) : NULL;
     if (canon && ctx->who.role != INCROCIO_ROLE_PORTAL && !may_write(ctx, office)) {
@@ -132,9 +129,7 @@ void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_respons
         return;
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_job_seeker_get(conn, id, &doc);
+    err = incrocio_db_job_seeker_get(conn, id, &doc);
     if (err == INCROCIO_OK)
         err = incrocio_audit_record(conn, ctx, "read", "job_seeker", id, id);
     if (!incrocio_api_finish(req, resp, ctx, conn, err, DUPLICATE_CF)) {
@@ -166,9 +161,7 @@ void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_respo
     want = incrocio_etag_version(if_match);
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_job_seeker_get(conn, id, &doc);
+    err = incrocio_db_job_seeker_get(conn, id, &doc);
     if (err == INCROCIO_OK) {
         have = (long)json_integer_value(json_object_get(doc, "version"));
         if (!may_write(ctx, json_string_value(json_object_get(doc, "office_code")))) {
@@ -245,9 +238,7 @@ void incrocio_api_job_seeker_delete(const struct _u_request *req, struct _u_resp
         return;
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_job_seeker_get(conn, id, &doc);
+    err = incrocio_db_job_seeker_get(conn, id, &doc);
     if (err == INCROCIO_OK) {
         long want = if_match ? incrocio_etag_version(if_match) : -1;
         int ok = may_write(ctx, json_string_value(json_object_get(doc, "office_code")));
@@ -397,9 +388,7 @@ void incrocio_api_job_seeker_lookup(const struct _u_request *req, struct _u_resp
     json_decref(errors);
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_job_seeker_by_cf(conn, cf, &doc);
+    err = incrocio_db_job_seeker_by_cf(conn, cf, &doc);
     if (err == INCROCIO_OK) {
         snprintf(id, sizeof id, "%s", json_string_value(json_object_get(doc, "id")));
         err = incrocio_audit_record(conn, ctx, "read", "job_seeker", id, id);

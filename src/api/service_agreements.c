@@ -136,9 +136,7 @@ void incrocio_api_agreement_create(const struct _u_request *req, struct _u_respo
     json_decref(errors);
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_job_seeker_scope(conn, id, office, &state);
+    err = incrocio_db_job_seeker_scope(conn, id, office, &state);
     if (err == INCROCIO_OK && ctx->who.role == INCROCIO_ROLE_OPERATOR &&
         !incrocio_principal_has_office(&ctx->who, office)) {
         incrocio_db_checkin(ctx->app->pool, conn);
@@ -208,9 +206,7 @@ void incrocio_api_agreements_get(const struct _u_request *req, struct _u_respons
     }
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_job_seeker_scope(conn, id, office, &state);
+    err = incrocio_db_job_seeker_scope(conn, id, office, &state);
     if (err == INCROCIO_OK)
         err = incrocio_db_agreements_get(conn, id, one, &out);
     if (err == INCROCIO_OK)

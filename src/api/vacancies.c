@@ -250,9 +250,7 @@ void incrocio_api_vacancy_patch(const struct _u_request *req, struct _u_response
     want = incrocio_etag_version(if_match);
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
-    err = INCROCIO_OK;
-    if (err == INCROCIO_OK)
-        err = incrocio_db_vacancy_scope(conn, id, state, employer, office);
+    err = incrocio_db_vacancy_scope(conn, id, state, employer, office);
     if (err == INCROCIO_OK && !visible(ctx, state, employer))
         err = INCROCIO_ERR_NOT_FOUND;
     if (err == INCROCIO_OK && !incrocio_api_vacancy_may_write(ctx, office, employer)) {
