@@ -107,11 +107,6 @@ static json_t *score_json(int64_t score6)
     return json_real((double)score6 / 1e6);
 }
 
-static void model_version(const struct incrocio_match_model *m, char out[32])
-{
-    incrocio_match_model_version(m, out, 32);
-}
-
 /* Sends a ranking: body (the subject's ids; stolen) gets model_version,
  * considered, eligible, items (stolen) and next_cursor, with a Link to the
  * next page when more follow. Frees r. */
@@ -121,7 +116,7 @@ static void send_ranking(const struct _u_request *req, struct _u_response *resp,
 {
     char cursor[INCROCIO_CURSOR_MAX] = "", version[32];
 
-    model_version(&r->model, version);
+    incrocio_match_model_version(&r->model, version, sizeof version);
     json_object_set_new(body, "model_version", json_string(version));
     json_object_set_new(body, "considered", json_integer((json_int_t)r->considered));
     json_object_set_new(body, "eligible", json_integer((json_int_t)r->eligible));
@@ -372,7 +367,7 @@ void incrocio_api_pair_explain(const struct _u_request *req, struct _u_response 
         json_decref(explanation);
         return;
     }
-    model_version(&model, version);
+    incrocio_match_model_version(&model, version, sizeof version);
     json_t *filters = json_object_get(explanation, "filters");
     json_t *body =
         json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:O, s:O}", "vacancy_id", vacancy_id,

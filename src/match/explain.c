@@ -7,13 +7,13 @@
 
 #include "incrocio/codes.h"
 #include "incrocio/match_explain.h"
+#include "incrocio/weights.h"
 
-static const char *const component_names[INCROCIO_C_COUNT] = {
-    "occupation", "skills", "experience", "education", "languages", "distance", "contract"};
-
+/* One list of the components' names: the weights' (domain/weights.c). */
 const char *incrocio_component_name(enum incrocio_component c)
 {
-    return c < INCROCIO_C_COUNT ? component_names[c] : "";
+    const char *name = incrocio_weights_component_name((int)c);
+    return name ? name : "";
 }
 
 void incrocio_occ_format(incrocio_occ occ, char out[10])
@@ -53,7 +53,7 @@ static int seeker_has_skill(const struct incrocio_seeker_rec *s, uint32_t id)
 static json_t *component(enum incrocio_component c, const struct incrocio_score *score,
                          const struct incrocio_weights *w, json_t *evidence)
 {
-    return json_pack("{s:s, s:f, s:f, s:o}", "name", component_names[c], "value",
+    return json_pack("{s:s, s:f, s:f, s:o}", "name", incrocio_component_name(c), "value",
                      score->component[c], "weight", w->w[c], "evidence", evidence);
 }
 
