@@ -1,0 +1,61 @@
+-- Candidacies: a job seeker proposed for a position, followed stage by stage
+-- (proposed → contacted → sent_to_employer → interview → hired | not_selected
+-- | withdrawn | declined_by_seeker). The history is never rewritten: each
+-- move is a candidacy_events row with who, when and notes.
+CREATE TABLE candidacies (
+    id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    vacancy_id    uuid NOT NULL REFERENCES vacancies (id),
+    position_id   uuid NOT NULL REFERENCES positions (id),
+    job_seeker_id uuid NOT NULL REFERENCES job_seekers (id),
+    employer_id   uuid NOT NULL REFERENCES employers (id),
+    office_code   text NOT NULL REFERENCES offices (code), -- the vacancy's office
+    source        text NOT NULL CHECK (source IN ('match', 'operator', 'self')),
+    stage         text NOT NULL DEFAULT 'proposed' CHECK (stage IN (
+                      'proposed', 'contacted', 'sent_to_employer', 'interview',
+                      'hired', 'not_selected', 'withdrawn', 'declined_by_seeker')),
+    open          boolean GENERATED ALWAYS AS
+                      (stage IN ('proposed', 'contacted', 'sent_to_employer', 'interview')) STORED,
+    -- the match it came from, as it was: score in [0, 1] and the model's version
+    score         double precision CHECK (score BETWEEN 0 AND 1),
+    model_version text,
+    sent_at       timestamptz, -- when it reached the employer: names visible from then on
+    version       integer NOT NULL DEFAULT 1,
+    created_by    uuid REFERENCES api_keys (id),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    CHECK ((source = 'match') = (score IS NOT NULL AND model_version IS NOT NULL))
+);
+-- One open candidacy per person per position.
+CREATE UNIQUE INDEX candidacies_open_idx ON candidacies (position_id, job_seeker_id) WHERE open;
+CREATE INDEX candidacies_seeker_idx ON candidacies (job_seeker_id, id);
+CREATE INDEX candidacies_vacancy_idx ON candidacies (vacancy_id, id);
+CREATE INDEX candidacies_employer_idx ON candidacies (employer_id, id);
+CREATE INDEX candidacies_office_idx ON candidacies (office_code, id);
+CREATE INDEX candidacies_stage_idx ON candidacies (stage, id);
+
+CREATE TABLE candidacy_events (
+    id           bigserial PRIMARY KEY,
+    candidacy_id uuid NOT NULL REFERENCES candidacies (id),
+    stage_before text,
+    stage        text NOT NULL,
+    notes        text CHECK (length(notes) <= 2000),
+    key_id       uuid REFERENCES api_keys (id),
+    role         text NOT NULL,
+    at           timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX candidacy_events_candidacy_idx ON candidacy_events (candidacy_id, id);
+
+CREATE CONSTRAINT TRIGGER candidacies_change_feed AFTER INSERT OR UPDATE OR DELETE ON candidacies
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    EXECUTE FUNCTION change_feed_record('candidacy');
+
+-- Erasure reaches the notes written about the person.
+CREATE FUNCTION candidacy_erase_notes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE candidacy_events e SET notes = NULL
+    FROM candidacies c WHERE c.job_seeker_id = NEW.id AND e.candidacy_id = c.id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER job_seekers_erase_candidacy_notes AFTER UPDATE OF erased_at ON job_seekers
+    FOR EACH ROW WHEN (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL)
+    EXECUTE FUNCTION candidacy_erase_notes();
