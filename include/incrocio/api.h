@@ -72,6 +72,11 @@ void incrocio_api_pair_explain(const struct _u_request *req, struct _u_response 
                                struct incrocio_req *ctx);
 void incrocio_api_seeker_matches(const struct _u_request *req, struct _u_response *resp,
                                  struct incrocio_req *ctx);
+struct incrocio_match_index;
+/* The server's matching index, or NULL with a 503 (Retry-After) sent while it loads. */
+struct incrocio_match_index *incrocio_api_match_index(const struct _u_request *req,
+                                                      struct _u_response *resp,
+                                                      const struct incrocio_req *ctx);
 /* src/api/model.c: the weights in force and their versions. */
 void incrocio_api_model_get(const struct _u_request *req, struct _u_response *resp,
                             struct incrocio_req *ctx);
@@ -79,6 +84,16 @@ void incrocio_api_model_put(const struct _u_request *req, struct _u_response *re
                             struct incrocio_req *ctx);
 void incrocio_api_model_versions(const struct _u_request *req, struct _u_response *resp,
                                  struct incrocio_req *ctx);
+
+/* src/api/candidacies.c: candidacies and their stages. */
+void incrocio_api_candidacy_create(const struct _u_request *req, struct _u_response *resp,
+                                   struct incrocio_req *ctx);
+void incrocio_api_candidacy_get(const struct _u_request *req, struct _u_response *resp,
+                                struct incrocio_req *ctx);
+void incrocio_api_candidacies_list(const struct _u_request *req, struct _u_response *resp,
+                                   struct incrocio_req *ctx);
+void incrocio_api_candidacy_event_create(const struct _u_request *req, struct _u_response *resp,
+                                         struct incrocio_req *ctx);
 
 /* Who may change a vacancy of this office and employer: admins, operators of
  * the office, the employer itself (src/api/vacancies.c). */

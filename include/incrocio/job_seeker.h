@@ -16,7 +16,7 @@
  *
  * A null member is the same as an absent one (a merge patch removes it): an
  * optional field takes its default, a required one is "field.required".
- * id, version, created_at, updated_at and did are "field.read_only": apply a
+ * id, version, created_at, updated_at, did and hires are "field.read_only": apply a
  * patch to the canonical document, not to the representation that carries
  * them. Existence of the comune and of the office is not checked here.
  *

@@ -59,3 +59,44 @@ END $$;
 CREATE TRIGGER job_seekers_erase_candidacy_notes AFTER UPDATE OF erased_at ON job_seekers
     FOR EACH ROW WHEN (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL)
     EXECUTE FUNCTION candidacy_erase_notes();
+
+CREATE FUNCTION utc_text(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+$$;
+
+-- The whole candidacy as staff read it: the candidate's name and contacts
+-- (none once the person is erased) and every event with who and notes. The
+-- API takes out what an employer may not see (src/api/candidacies.c).
+CREATE FUNCTION candidacy_doc(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
+SELECT json_build_object(
+    'id', c.id, 'vacancy_id', c.vacancy_id, 'position_id', c.position_id,
+    'job_seeker_id', c.job_seeker_id, 'employer_id', c.employer_id, 'office_code', c.office_code,
+    'source', c.source, 'stage', c.stage, 'open', c.open, 'score', c.score,
+    'model_version', c.model_version,
+    'candidate', CASE WHEN j.erased_at IS NULL THEN json_build_object(
+        'given_name', j.given_name, 'family_name', j.family_name, 'email', j.email,
+        'phone', j.phone) END,
+    'sent_at', utc_text(c.sent_at), 'version', c.version,
+    'created_at', utc_text(c.created_at), 'updated_at', utc_text(c.updated_at),
+    'events', (SELECT json_agg(json_build_object(
+                   'stage', e.stage, 'stage_before', e.stage_before, 'notes', e.notes,
+                   'role', e.role, 'key_id', e.key_id, 'at', utc_text(e.at)) ORDER BY e.id)
+               FROM candidacy_events e WHERE e.candidacy_id = c.id))
+FROM candidacies c JOIN job_seekers j ON j.id = c.job_seeker_id
+WHERE c.id = p_id
+$$;
+
+-- A person's record shows their hires: job_seeker_doc gains "hires".
+ALTER FUNCTION job_seeker_doc(uuid) RENAME TO job_seeker_doc_sap;
+CREATE FUNCTION job_seeker_doc(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
+SELECT (left(d::text, -1) || ', "hires": ' || (
+    SELECT coalesce(json_agg(json_build_object(
+               'candidacy_id', c.id, 'vacancy_id', c.vacancy_id, 'position_id', c.position_id,
+               'employer_id', c.employer_id, 'occupation_code', p.occupation_code,
+               'contract_type', p.contract_type, 'hired_at', utc_text(c.updated_at))
+               ORDER BY c.updated_at, c.id), '[]')
+    FROM candidacies c JOIN positions p ON p.id = c.position_id
+    WHERE c.job_seeker_id = p_id AND c.stage = 'hired')::text || '}')::json
+FROM job_seeker_doc_sap(p_id) d
+WHERE d IS NOT NULL
+$$;

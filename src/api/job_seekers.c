@@ -141,7 +141,8 @@ void incrocio_api_job_seeker_get(const struct _u_request *req, struct _u_respons
 }
 
 /* What the server owns in a job seeker's representation: no patch sets it. */
-static const char *const owned[] = {"id", "version", "created_at", "updated_at", "did", NULL};
+static const char *const owned[] = {"id",  "version", "created_at", "updated_at",
+                                    "did", "hires",   NULL};
 
 void incrocio_api_job_seeker_patch(const struct _u_request *req, struct _u_response *resp,
                                    struct incrocio_req *ctx)

@@ -2,7 +2,6 @@
  * person's ranked positions, and one pair's full explanation. The index
  * (src/match/) ranks; PostgreSQL says whether the position is open, who may
  * see it, and records who read what about whom (audit_events). */
-#include <gnutls/crypto.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "incrocio/matching.h"
 #include "incrocio/offices.h"
 #include "incrocio/problem.h"
+#include "incrocio/pseudonym.h"
 #include "incrocio/query.h"
 #include "incrocio/respond.h"
 #include "incrocio/validate.h"
@@ -21,9 +21,9 @@
 static const char *const query_params[] = {"limit",  "cursor",   "min_score",
                                            "office", "province", NULL};
 
-/* The index, or NULL with a 503 sent while it loads. */
-static struct incrocio_match_index *
-index_or_503(const struct _u_request *req, struct _u_response *resp, const struct incrocio_req *ctx)
+struct incrocio_match_index *incrocio_api_match_index(const struct _u_request *req,
+                                                      struct _u_response *resp,
+                                                      const struct incrocio_req *ctx)
 {
     struct incrocio_match_index *ix = incrocio_match_sync_index(ctx->app->matching);
     if (!ix)
@@ -143,28 +143,6 @@ static void send_ranking(const struct _u_request *req, struct _u_response *resp,
     free(r);
 }
 
-/* "c_" + 16 hex digits of HMAC-SHA256(secret, position id, job seeker id):
- * stable for one position and person, unlinkable across positions. */
-static int pseudonym(const uint8_t *secret, size_t len, const char *position_id,
-                     const char *seeker_id, char out[19])
-{
-    static const char hex[] = "0123456789abcdef";
-    uint8_t mac[32];
-    char msg[80];
-
-    snprintf(msg, sizeof msg, "%s:%s", position_id, seeker_id);
-    if (gnutls_hmac_fast(GNUTLS_MAC_SHA256, secret, len, msg, strlen(msg), mac) != 0)
-        return 0;
-    out[0] = 'c';
-    out[1] = '_';
-    for (int i = 0; i < 8; i++) {
-        out[2 + 2 * i] = hex[mac[i] >> 4];
-        out[3 + 2 * i] = hex[mac[i] & 15];
-    }
-    out[18] = '\0';
-    return 1;
-}
-
 /* 1 when the position may be matched; else the 404/409 has been sent (and
  * the connection returned). Employers reach their own vacancies only. */
 static int position_open(const struct _u_request *req, struct _u_response *resp,
@@ -227,7 +205,7 @@ void incrocio_api_position_matches(const struct _u_request *req, struct _u_respo
         !incrocio_api_uuid_or_404(req, resp, ctx, position_id))
         return;
     snprintf(scope, sizeof scope, "pm:%s", position_id);
-    if (!parse_query(req, resp, ctx, scope, &q) || !(ix = index_or_503(req, resp, ctx)))
+    if (!parse_query(req, resp, ctx, scope, &q) || !(ix = incrocio_api_match_index(req, resp, ctx)))
         return;
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
@@ -260,7 +238,7 @@ void incrocio_api_position_matches(const struct _u_request *req, struct _u_respo
         json_t *item;
         if (employer) {
             char alias[19];
-            if (!pseudonym(secret, secret_len, position_id, h->id, alias))
+            if (!incrocio_pseudonym_make(secret, secret_len, position_id, h->id, alias))
                 continue;
             item = json_pack("{s:s, s:I, s:o}", "candidate", alias, "rank", (json_int_t)h->rank,
                              "score", score_json(h->score6));
@@ -290,7 +268,7 @@ void incrocio_api_seeker_matches(const struct _u_request *req, struct _u_respons
     if (!incrocio_api_uuid_or_404(req, resp, ctx, id))
         return;
     snprintf(scope, sizeof scope, "sm:%s", id);
-    if (!parse_query(req, resp, ctx, scope, &q) || !(ix = index_or_503(req, resp, ctx)))
+    if (!parse_query(req, resp, ctx, scope, &q) || !(ix = incrocio_api_match_index(req, resp, ctx)))
         return;
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
@@ -345,7 +323,7 @@ void incrocio_api_pair_explain(const struct _u_request *req, struct _u_response 
         !incrocio_api_uuid_or_404(req, resp, ctx, position_id) ||
         !incrocio_api_uuid_or_404(req, resp, ctx, seeker_id))
         return;
-    if (!(ix = index_or_503(req, resp, ctx)))
+    if (!(ix = incrocio_api_match_index(req, resp, ctx)))
         return;
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;

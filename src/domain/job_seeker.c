@@ -39,8 +39,8 @@ static const char *const top_fields[] = {"codice_fiscale",
                                          "l68",
                                          "matching_consent",
                                          NULL};
-static const char *const read_only_fields[] = {"id",         "version", "created_at",
-                                               "updated_at", "did",     NULL};
+static const char *const read_only_fields[] = {"id",  "version", "created_at", "updated_at",
+                                               "did", "hires",   NULL};
 static const char *const domicile_fields[] = {"comune_istat", "address", "lat", "lon", NULL};
 static const char *const education_fields[] = {"title", "eqf_level", "year", NULL};
 static const char *const language_fields[] = {"code", "cefr", NULL};

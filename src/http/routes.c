@@ -65,6 +65,14 @@ static const struct incrocio_route routes[] = {
     {"GET", "/v1/matching/model", incrocio_api_model_get, ANY_KEY, 0},
     {"PUT", "/v1/matching/model", incrocio_api_model_put, ADMIN, JSON},
     {"GET", "/v1/matching/model-versions", incrocio_api_model_versions, ANY_KEY, 0},
+    /* Candidacies: operators propose and follow them; portals record a
+     * person's own application; employers read those of their vacancies and
+     * record the outcome of those sent to them. */
+    {"POST", "/v1/candidacies", incrocio_api_candidacy_create, ADMIN | OPERATOR | PORTAL, JSON},
+    {"GET", "/v1/candidacies", incrocio_api_candidacies_list, ADMIN | OPERATOR | EMPLOYER, QUERY},
+    {"GET", "/v1/candidacies/{id}", incrocio_api_candidacy_get, ADMIN | OPERATOR | EMPLOYER, 0},
+    {"POST", "/v1/candidacies/{id}/events", incrocio_api_candidacy_event_create,
+     ADMIN | OPERATOR | EMPLOYER, JSON},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

@@ -83,6 +83,20 @@ def _pair(t):
     return _matched(t, "%s/%s" % (_matches(t), _js(t)["id"]))
 
 
+def _candidacy(t, shared=True):
+    """A candidacy of a CE08 person for the shared published CE08 vacancy."""
+    if shared and hasattr(t, "_shared_candidacy"):
+        return t._shared_candidacy
+    c = t.server.request("POST", "/v1/candidacies", body=_candidacy_doc(t), key=t.keys["admin"]).json()
+    if shared:
+        t.__class__._shared_candidacy = c
+    return c
+
+
+def _candidacy_doc(t):
+    return {"position_id": _published(t)["positions"][0]["id"], "job_seeker_id": fresh(t)["id"], "source": "self"}
+
+
 # (method, route template) -> (request to make, {role: expected status}).
 # Roles: none (no key), admin, operator (of CE08 and CE07), operator_na (of
 # NA01 only), portal, employer.
@@ -164,6 +178,14 @@ TABLE = {
                                     dict(none=401, admin=200, operator=403, operator_na=403, portal=403,
                                          employer=403)),
     ("GET", "/v1/matching/model-versions"): (("GET", "/v1/matching/model-versions", None, None), KEYED),
+    ("POST", "/v1/candidacies"): (("POST", "/v1/candidacies", _candidacy_doc, None),
+                                  dict(none=401, admin=201, operator=201, operator_na=403, portal=201, employer=403)),
+    ("GET", "/v1/candidacies"): (("GET", "/v1/candidacies?limit=1", None, None), dict(STAFF_READ, employer=200)),
+    ("GET", "/v1/candidacies/{id}"): (("GET", lambda t: "/v1/candidacies/" + _candidacy(t)["id"], None, None),
+                                      dict(STAFF_READ, employer=404)),
+    ("POST", "/v1/candidacies/{id}/events"): (
+        ("POST", lambda t: "/v1/candidacies/%s/events" % _candidacy(t, False)["id"], {"stage": "contacted"}, None),
+        dict(none=401, admin=201, operator=201, operator_na=403, portal=403, employer=404)),
 }
 
 ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")
