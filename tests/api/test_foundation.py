@@ -37,6 +37,29 @@ class StatusTest(ApiTest):
         with open(os.path.join(ROOT, "openapi", "openapi.yaml"), "rb") as f:
             self.assertEqual(r.body, f.read())
 
+    def test_every_route_is_in_the_contract(self):
+        """Each method of each route the server has (`incrocio routes`) is an
+        operation of openapi.yaml (paths there are relative to /v1), and the
+        contract documents no operation the server lacks."""
+        import subprocess
+        from harness import BIN
+        routes = set()
+        for line in subprocess.run([BIN, "routes"], check=True, capture_output=True, text=True).stdout.splitlines():
+            method, path = line.split()[:2]
+            routes.add((method.lower(), path[3:] if path.startswith("/v1/") else path))
+        documented, path = set(), None
+        with open(os.path.join(ROOT, "openapi", "openapi.yaml"), encoding="utf-8") as f:
+            section = None
+            for line in f:
+                if re.match(r"^[a-z]", line):
+                    section = line.split(":")[0]
+                elif section == "paths" and re.match(r"^  /", line):
+                    path = line.strip().rstrip(":")
+                elif section == "paths" and path and re.match(r"^    (get|put|post|patch|delete):", line):
+                    documented.add((line.strip().rstrip(":"), path))
+        self.assertEqual(sorted(routes - documented), [], "routes missing from openapi.yaml")
+        self.assertEqual(sorted(documented - routes), [], "operations the server does not have")
+
     def test_metrics_prometheus_text(self):
         self.server.get("/v1/offices/NA01")
         self.server.get("/v1/offices/NA01")
