@@ -66,6 +66,7 @@ struct incrocio_cand_filter {
     const char *stage, *office, *source, *open, *updated_since;
     const char *after_id; /* the page's cursor */
     int limit;
+    int sent_only; /* only those sent to the employer */
 };
 
 /* A page of summaries (no names, contacts or events) in id order into items;
@@ -73,5 +74,9 @@ struct incrocio_cand_filter {
 incrocio_err incrocio_db_cand_list(struct incrocio_db_conn *conn,
                                    const struct incrocio_cand_filter *f, json_t *items, int *more,
                                    char last_id[37]);
+
+/* A new version of the job seeker's record, whose "hires" a hire changed. */
+incrocio_err incrocio_db_cand_seeker_touch(struct incrocio_db_conn *conn,
+                                           const char *job_seeker_id);
 
 #endif

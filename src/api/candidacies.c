@@ -96,9 +96,11 @@ static void send_conflict(const struct _u_request *req, struct _u_response *resp
     incrocio_problem_send(req, resp, ctx, 409, "conflict", detail, errors);
 }
 
-/* What an employer may see of a candidacy (doc, changed in place): before
- * it was sent, a pseudonym instead of the person; never the CPI's notes or
- * key ids. Staff see it all. */
+/* What the caller may see of a candidacy (doc, changed in place). Staff
+ * see it all. An employer: before it was sent, a pseudonym instead of the
+ * person (the one its rankings show); never the CPI's notes or key ids. A
+ * portal, which only records applications: neither the person's contacts
+ * nor the CPI's notes. */
 static void shape(json_t *doc, const struct incrocio_req *ctx, const uint8_t *secret,
                   size_t secret_len)
 {
@@ -106,8 +108,16 @@ static void shape(json_t *doc, const struct incrocio_req *ctx, const uint8_t *se
     char alias[19];
     size_t i;
 
-    if (ctx->who.role != INCROCIO_ROLE_EMPLOYER)
+    if (ctx->who.role != INCROCIO_ROLE_EMPLOYER && ctx->who.role != INCROCIO_ROLE_PORTAL)
         return;
+    json_array_foreach (events, i, e) {
+        json_object_del(e, "notes");
+        json_object_del(e, "key_id");
+    }
+    if (ctx->who.role == INCROCIO_ROLE_PORTAL) {
+        json_object_set_new(doc, "candidate", json_null());
+        return;
+    }
     if (incrocio_pseudonym_make(secret, secret_len,
                                 json_string_value(json_object_get(doc, "position_id")),
                                 json_string_value(json_object_get(doc, "job_seeker_id")), alias))
@@ -116,10 +126,6 @@ static void shape(json_t *doc, const struct incrocio_req *ctx, const uint8_t *se
         json_object_set_new(doc, "job_seeker_id", json_null());
         if (json_object_get(doc, "candidate"))
             json_object_set_new(doc, "candidate", json_null());
-    }
-    json_array_foreach (events, i, e) {
-        json_object_del(e, "notes");
-        json_object_del(e, "key_id");
     }
 }
 
@@ -198,10 +204,12 @@ static int position_open(const struct _u_request *req, struct _u_response *resp,
     return 0;
 }
 
+/* 201 with the candidacy's Location and ETag: body, or doc itself when
+ * body is NULL. */
 static void send_created(struct _u_response *resp, const char *id, unsigned status, json_t *body,
                          const json_t *doc)
 {
-    char location[64];
+    char location[64], etag[32];
 
     snprintf(location, sizeof location, "/v1/candidacies/%s", id);
     incrocio_respond_header(resp, "Location", location);
@@ -209,6 +217,9 @@ static void send_created(struct _u_response *resp, const char *id, unsigned stat
         incrocio_api_send_versioned(resp, status, doc);
         return;
     }
+    incrocio_etag_of_version((long)json_integer_value(json_object_get(doc, "version")), etag,
+                             sizeof etag);
+    incrocio_respond_header(resp, "ETag", etag);
     incrocio_respond_json(resp, status, body, NULL);
 }
 
@@ -253,7 +264,15 @@ void incrocio_api_candidacy_create(const struct _u_request *req, struct _u_respo
     if (!incrocio_api_begin(req, resp, ctx, &conn))
         return;
     perr = incrocio_db_cand_position(conn, c.position_id, &pos);
-    serr = incrocio_db_cand_seeker_office(conn, c.job_seeker_id, seeker_office);
+    serr = perr == INCROCIO_OK || perr == INCROCIO_ERR_NOT_FOUND
+               ? incrocio_db_cand_seeker_office(conn, c.job_seeker_id, seeker_office)
+               : perr;
+    err = perr != INCROCIO_OK && perr != INCROCIO_ERR_NOT_FOUND ? perr : serr;
+    if (err != INCROCIO_OK && err != INCROCIO_ERR_NOT_FOUND) {
+        incrocio_db_checkin(ctx->app->pool, conn);
+        incrocio_problem_from_err(req, resp, ctx, err);
+        return;
+    }
     if (perr == INCROCIO_ERR_NOT_FOUND || serr == INCROCIO_ERR_NOT_FOUND) {
         incrocio_db_checkin(ctx->app->pool, conn);
         errors = json_array();
@@ -265,9 +284,7 @@ void incrocio_api_candidacy_create(const struct _u_request *req, struct _u_respo
         incrocio_api_validation_failed(req, resp, ctx, errors);
         return;
     }
-    err = perr != INCROCIO_OK ? perr : serr;
-    if (err == INCROCIO_OK && ctx->who.role != INCROCIO_ROLE_PORTAL &&
-        !staff_may_write(ctx, pos.office, seeker_office)) {
+    if (ctx->who.role != INCROCIO_ROLE_PORTAL && !staff_may_write(ctx, pos.office, seeker_office)) {
         incrocio_db_checkin(ctx->app->pool, conn);
         incrocio_problem_send(req, resp, ctx, 403, "forbidden",
                               "operators propose the job seekers of their offices, or for the "
@@ -303,6 +320,7 @@ void incrocio_api_candidacy_create(const struct _u_request *req, struct _u_respo
         json_decref(doc);
         return;
     }
+    shape(doc, ctx, NULL, 0);
     send_created(resp, id, 201, NULL, doc);
     json_decref(doc);
 }
@@ -358,7 +376,9 @@ void incrocio_api_candidacy_get(const struct _u_request *req, struct _u_response
 }
 
 /* Records the hire on the position: a place filled, and the vacancy filled
- * when none is left. The 409s are sent here (1 when they were). */
+ * when none is left (a vacancy past its end still takes the hires of its
+ * selection); the person's record gets a new version, for its "hires". The
+ * 409s are sent here (*sent is 1 when they were). */
 static incrocio_err hire(const struct _u_request *req, struct _u_response *resp,
                          struct incrocio_req *ctx, struct incrocio_db_conn *conn,
                          const struct incrocio_cand_scope *sc, int *sent)
@@ -392,6 +412,10 @@ static incrocio_err hire(const struct _u_request *req, struct _u_response *resp,
                                              details, ctx->who.key_id);
         json_decref(details);
     }
+    if (err == INCROCIO_OK)
+        err = incrocio_audit_record(conn, ctx, "update", "vacancy", sc->vacancy_id, NULL);
+    if (err == INCROCIO_OK)
+        err = incrocio_db_cand_seeker_touch(conn, sc->job_seeker_id);
     return err;
 }
 
@@ -471,10 +495,9 @@ void incrocio_api_candidacy_event_create(const struct _u_request *req, struct _u
         return;
     }
     shape(doc, ctx, secret, secret_len);
-    body = json_pack(
-        "{s:{s:s, s:s, s:o}, s:O}", "event", "stage", to, "stage_before", sc.stage, "notes",
-        notes && ctx->who.role != INCROCIO_ROLE_EMPLOYER ? json_string(notes) : json_null(),
-        "candidacy", doc);
+    /* the event as the caller recorded it, its own notes included */
+    body = json_pack("{s:{s:s, s:s, s:o}, s:O}", "event", "stage", to, "stage_before", sc.stage,
+                     "notes", notes ? json_string(notes) : json_null(), "candidacy", doc);
     send_created(resp, id, 201, body, doc);
     json_decref(body);
     json_decref(doc);
@@ -521,8 +544,11 @@ void incrocio_api_candidacies_list(const struct _u_request *req, struct _u_respo
         incrocio_problem_add_param(errors, "cursor", "cursor.invalid",
                                    "cursor is not one this collection gave out");
     for (size_t k = 0; k < 4; k++) {
-        if ((v = incrocio_query_get(req, uuids[k])) && !incrocio_valid_uuid(v))
-            incrocio_problem_add_param(errors, uuids[k], "field.format", "must be a UUID");
+        if ((v = incrocio_query_get(req, uuids[k])) && !incrocio_valid_uuid(v)) {
+            char code[40];
+            snprintf(code, sizeof code, "%s.syntax", uuids[k]);
+            incrocio_problem_add_param(errors, uuids[k], code, "must be a UUID");
+        }
         *uuid_fields[k] = v;
     }
     if ((f.stage = incrocio_query_get(req, "stage")) && !incrocio_candidacy_stage_valid(f.stage))
@@ -536,18 +562,21 @@ void incrocio_api_candidacies_list(const struct _u_request *req, struct _u_respo
                                    "must be match, operator or self");
     if ((f.open = incrocio_query_get(req, "open")) && strcmp(f.open, "true") != 0 &&
         strcmp(f.open, "false") != 0)
-        incrocio_problem_add_param(errors, "open", "field.format", "must be true or false");
+        incrocio_problem_add_param(errors, "open", "open.syntax", "must be true or false");
     if ((f.updated_since = incrocio_query_get(req, "updated_since")) &&
         !incrocio_valid_date(f.updated_since))
-        incrocio_problem_add_param(errors, "updated_since", "field.format",
+        incrocio_problem_add_param(errors, "updated_since", "updated_since.syntax",
                                    "must be a date YYYY-MM-DD");
     if (json_array_size(errors) > 0) {
         incrocio_query_fail(req, resp, ctx, errors);
         return;
     }
     json_decref(errors);
-    if (ctx->who.role == INCROCIO_ROLE_EMPLOYER)
+    if (ctx->who.role == INCROCIO_ROLE_EMPLOYER) {
         f.employer_id = ctx->who.employer_id; /* its own vacancies' only */
+        /* and a person by id only where it may know them: what pseudonyms hide stays hidden */
+        f.sent_only = f.job_seeker_id != NULL;
+    }
     f.after_id = page.has_after ? page.after : NULL;
     f.limit = page.limit;
     if (!incrocio_api_begin(req, resp, ctx, &conn))

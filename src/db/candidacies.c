@@ -43,7 +43,7 @@ static const struct incrocio_stmt get_stmt = {INCROCIO_STMT_CAND_GET, 1,
                                               "SELECT candidacy_doc($1::uuid)"};
 
 static const struct incrocio_stmt list_stmt = {
-    INCROCIO_STMT_CAND_LIST, 11,
+    INCROCIO_STMT_CAND_LIST, 12,
     "SELECT c.id, json_build_object('id', c.id, 'vacancy_id', c.vacancy_id,"
     " 'position_id', c.position_id, 'job_seeker_id', c.job_seeker_id,"
     " 'employer_id', c.employer_id, 'office_code', c.office_code, 'source', c.source,"
@@ -61,7 +61,13 @@ static const struct incrocio_stmt list_stmt = {
     " AND ($8::boolean IS NULL OR c.open = $8::boolean)"
     " AND ($9::date IS NULL OR c.updated_at >= $9::date)"
     " AND ($10::uuid IS NULL OR c.id > $10::uuid)"
+    " AND (NOT $12::boolean OR c.sent_at IS NOT NULL)"
     " ORDER BY c.id LIMIT $11::int"};
+
+/* A hire changes what the person's record shows (its "hires"): a new version. */
+static const struct incrocio_stmt touch_stmt = {
+    INCROCIO_STMT_CAND_SEEKER_TOUCH, 1,
+    "UPDATE job_seekers SET version = version + 1, updated_at = now() WHERE id = $1::uuid"};
 
 /* Runs stmt for a result of exactly one row: NOT_FOUND without one. */
 static incrocio_err one_row(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
@@ -190,9 +196,10 @@ incrocio_err incrocio_db_cand_list(struct incrocio_db_conn *conn,
                                    char last_id[37])
 {
     char limit[16];
-    const char *values[11] = {
-        f->vacancy_id, f->position_id, f->job_seeker_id, f->employer_id, f->stage, f->office,
-        f->source,     f->open,        f->updated_since, f->after_id,    limit};
+    const char *values[12] = {f->vacancy_id,  f->position_id, f->job_seeker_id,
+                              f->employer_id, f->stage,       f->office,
+                              f->source,      f->open,        f->updated_since,
+                              f->after_id,    limit,          f->sent_only ? "t" : "f"};
     PGresult *res;
     incrocio_err err;
     int n;
@@ -216,4 +223,15 @@ incrocio_err incrocio_db_cand_list(struct incrocio_db_conn *conn,
     }
     PQclear(res);
     return INCROCIO_OK;
+}
+
+incrocio_err incrocio_db_cand_seeker_touch(struct incrocio_db_conn *conn, const char *job_seeker_id)
+{
+    const char *values[1] = {job_seeker_id};
+    PGresult *res;
+    incrocio_err err = incrocio_db_exec(conn, &touch_stmt, values, &res);
+
+    if (err == INCROCIO_OK)
+        PQclear(res);
+    return err;
 }

@@ -189,14 +189,20 @@ class CandidacyTest(ApiTest):
             self.assertEqual(body["candidacy"]["events"][-1]["stage_before"], before)
             before = stage
         final = self.server.get("/v1/candidacies/" + c["id"]).json()
+        audit = self.server.get("/v1/audit-events?limit=200&job_seeker_id=" + js["id"]).json()["items"]
+        self.assertIn(("update", "candidacy"), [(e["action"], e["resource_type"]) for e in audit])
+        self.assertEqual(psql("SELECT count(*) FROM audit_events WHERE resource_type = 'vacancy'"
+                              " AND action = 'update' AND resource_id = '%s'" % v["id"]), [["2"]])  # publish, hire
         self.assertFalse(final["open"])
         self.assertRegex(final["sent_at"], INSTANT)
         # the hire took a place of the position; the other position keeps the vacancy published
         vac = self.server.get("/v1/vacancies/" + v["id"]).json()
         self.assertEqual([p["filled"] for p in vac["positions"]], [1, 0])
         self.assertEqual(vac["state"], "published")
-        # the person's record shows the hire
-        hires = self.server.get("/v1/job-seekers/" + js["id"]).json()["hires"]
+        # the person's record shows the hire, in a new version
+        record = self.server.get("/v1/job-seekers/" + js["id"])
+        self.assertEqual(record.header("etag"), '"%d"' % (js["version"] + 1))
+        hires = record.json()["hires"]
         self.assertEqual(len(hires), 1)
         self.assertRegex(hires[0].pop("hired_at"), INSTANT)
         self.assertEqual(hires[0], {"candidacy_id": c["id"], "vacancy_id": v["id"],
@@ -351,6 +357,8 @@ class CandidacyTest(ApiTest):
         listed = self.server.get("/v1/candidacies?vacancy_id=" + v["id"], key=ek).json()["items"]
         self.assertEqual([(i["id"], i["job_seeker_id"], i["pseudonym"]) for i in listed],
                          [(c["id"], None, seen["pseudonym"])])
+        # a person's id finds nothing the employer has not been sent
+        self.assertEqual(self.server.get("/v1/candidacies?job_seeker_id=" + js["id"], key=ek).json()["items"], [])
         # not yet its to move
         self.assertProblem(self.move(c, "contacted", key=ek), 403, "forbidden")
         self.assertProblem(self.move(c, "interview", key=ek), 409, "conflict",
@@ -362,11 +370,16 @@ class CandidacyTest(ApiTest):
                                              "email": doc["email"], "phone": doc["phone"]})
         self.assertNotIn("notes", seen["events"][0])
         self.assertNotIn("key_id", seen["events"][0])
+        self.assertEqual([i["id"] for i in self.server.get("/v1/candidacies?job_seeker_id=" + js["id"],
+                                                            key=ek).json()["items"]], [c["id"]])
         # the employer records the outcome, never a withdrawal
         self.assertProblem(self.move(c, "withdrawn", key=ek), 403, "forbidden")
         r = self.move(c, "interview", key=ek, notes="colloquio martedì")
         self.assertEqual(r.status, 201, r)
-        self.assertEqual(r.json()["event"], {"stage": "interview", "stage_before": "sent_to_employer", "notes": None})
+        self.assertEqual(r.json()["event"], {"stage": "interview", "stage_before": "sent_to_employer",
+                                             "notes": "colloquio martedì"})
+        self.assertEqual(r.header("etag"), '"4"')  # proposed 1, contacted 2, sent 3, interview 4
+        self.assertNotIn("notes", r.json()["candidacy"]["events"][-1])
         self.assertEqual(r.json()["candidacy"]["events"][-1]["role"], "employer")
         self.assertEqual(psql("SELECT notes FROM candidacy_events WHERE candidacy_id = '%s' AND stage = 'interview'"
                               % c["id"]), [["colloquio martedì"]])
@@ -387,6 +400,8 @@ class CandidacyTest(ApiTest):
         self.assertEqual(r.status, 201, r)
         c = r.json()
         self.assertEqual((c["source"], c["events"][0]["role"]), ("self", "portal"))
+        self.assertIsNone(c["candidate"])  # a portal learns nobody's contacts from an id
+        self.assertEqual(set(c["events"][0]), {"stage", "stage_before", "role", "at"})
         self.assertProblem(self.server.get("/v1/candidacies/" + c["id"], key=portal), 403, "forbidden")
         # an operator of NA01 reads it but neither proposes nor moves people of CE07 for CE07
         self.assertEqual(self.server.get("/v1/candidacies/" + c["id"], key=other).status, 200)
@@ -434,11 +449,12 @@ class CandidacyTest(ApiTest):
         self.assertEqual(seen, everyone)
         for query, param, code in (("&colour=red", "colour", "parameter.unknown"),
                                    ("&stage=hire", "stage", "stage.unknown"),
-                                   ("&open=maybe", "open", "field.format"),
+                                   ("&open=maybe", "open", "open.syntax"),
                                    ("&source=web", "source", "source.unknown"),
-                                   ("&job_seeker_id=42", "job_seeker_id", "field.format"),
+                                   ("&job_seeker_id=42", "job_seeker_id", "job_seeker_id.syntax"),
+                                   ("&vacancy_id=v1", "vacancy_id", "vacancy_id.syntax"),
                                    ("&office=XX", "office", "office.syntax"),
-                                   ("&updated_since=yesterday", "updated_since", "field.format"),
+                                   ("&updated_since=yesterday", "updated_since", "updated_since.syntax"),
                                    ("&cursor=abc", "cursor", "cursor.invalid"),
                                    ("&limit=0", "limit", "limit.range")):
             p = self.assertProblem(self.server.get(base + query), 400, "invalid-parameter")
