@@ -65,6 +65,8 @@ static const struct incrocio_route routes[] = {
     {"GET", "/v1/matching/model", incrocio_api_model_get, ANY_KEY, 0},
     {"PUT", "/v1/matching/model", incrocio_api_model_put, ADMIN, JSON},
     {"GET", "/v1/matching/model-versions", incrocio_api_model_versions, ANY_KEY, 0},
+    /* The changes feed: staff read every entry, portals the public ones. */
+    {"GET", "/v1/changes", incrocio_api_changes_list, ADMIN | OPERATOR | PORTAL, QUERY},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

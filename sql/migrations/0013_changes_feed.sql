@@ -1,0 +1,66 @@
+-- The changes feed, refined (0008 stands: positions are still taken at commit
+-- under one advisory lock, so position order is commit order). Two holes of
+-- 0008's recorder are closed here:
+--
+-- 1. A deletion carried the version of the last update, so (type, id,
+--    version) named two entries and a resource's versions did not increase.
+--    A deletion is now a version of its own: the last one + 1.
+-- 2. One request that changes a row several times in its transaction (a fill
+--    event over two positions bumps the vacancy once per position, then its
+--    state: three versions) listed every intermediate version, though no
+--    reader could ever see them. Now each resource gets one entry per
+--    transaction, with the version the transaction leaves, and "created" when
+--    the transaction created it (a row created and deleted in one transaction
+--    never existed for anyone else: no entry).
+--
+-- The recorder runs at commit (deferred), after every statement: the row as
+-- the transaction leaves it is the one its own query finds. An event whose
+-- version is no longer the row's is covered by a later event of the same
+-- transaction; an INSERT so covered is remembered in a transaction-local
+-- setting, so that the later event says "created".
+CREATE OR REPLACE FUNCTION change_feed_record() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    r       jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+    rid     uuid := (r->>'id')::uuid;
+    ver     integer := (r->>'version')::integer;
+    created text := coalesce(current_setting('incrocio.changes_created', true), '');
+    born    boolean;
+    cur     integer;
+    kind    text;
+BEGIN
+    IF TG_OP = 'UPDATE' AND (to_jsonb(OLD)->>'version') = r->>'version' THEN
+        RETURN NULL; -- bookkeeping, not a new version of the resource
+    END IF;
+    born := TG_OP = 'INSERT' OR (created <> '' AND position(rid::text IN created) > 0);
+    IF TG_OP = 'DELETE' THEN
+        IF born THEN
+            RETURN NULL;
+        END IF;
+        kind := 'deleted';
+        ver := ver + 1;
+    ELSE
+        EXECUTE format('SELECT version FROM %I.%I WHERE id = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME)
+            INTO cur USING rid;
+        IF cur IS DISTINCT FROM ver THEN
+            IF TG_OP = 'INSERT' THEN
+                PERFORM set_config('incrocio.changes_created', created || rid::text || ' ', true);
+            END IF;
+            RETURN NULL;
+        END IF;
+        kind := CASE WHEN r->>'erased_at' IS NOT NULL THEN 'deleted'
+                     WHEN born THEN 'created' ELSE 'updated' END;
+    END IF;
+    -- Taken last, so held only from here to the end of the commit.
+    PERFORM pg_advisory_xact_lock(7468021); -- 'changes' feed order
+    INSERT INTO changes (position, type, id, version, kind, public, changed_at)
+    VALUES (nextval('change_position'), TG_ARGV[0], rid, ver, kind,
+            TG_ARGV[0] = 'vacancy' AND r->>'state' <> 'draft', clock_timestamp());
+    RETURN NULL;
+END $$;
+
+-- Positions are handed out under the lock: a backend must not keep a cache
+-- of numbers drawn earlier (CACHE 1 is the default; this pins it).
+ALTER SEQUENCE change_position CACHE 1;
+
+-- The feed filtered by type (GET /v1/changes?type=) scans only that type.
+CREATE INDEX changes_type_idx ON changes (type, position);
