@@ -164,6 +164,8 @@ TABLE = {
                                     dict(none=401, admin=200, operator=403, operator_na=403, portal=403,
                                          employer=403)),
     ("GET", "/v1/matching/model-versions"): (("GET", "/v1/matching/model-versions", None, None), KEYED),
+    # the changes feed: staff read it whole, portals the public entries
+    ("GET", "/v1/changes"): (("GET", "/v1/changes?limit=1", None, None), dict(KEYED, employer=403)),
 }
 
 ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")
