@@ -14,7 +14,7 @@ import urllib.parse
 
 from harness import NO_KEY, ApiTest, create_key, psql
 from test_job_seekers import person
-from test_vacancies import employer_doc, position, vacancy_doc
+from test_vacancies import employer_doc, piva, position, vacancy_doc
 
 MERGE = "application/merge-patch+json"
 OFFICE = "CE07"
@@ -185,16 +185,17 @@ class FieldsTest(ChangesTest):
         since = self.head()
         psql("BEGIN;"
                    "INSERT INTO employers (name, codice_fiscale, ateco_code, headcount_band, seat_comune,"
-                   " office_code) SELECT name || ' bis', '0' || substr(codice_fiscale, 2), ateco_code,"
+                   " office_code) SELECT name || ' bis', '%(cf)s', ateco_code,"
                    " headcount_band, seat_comune, office_code FROM employers WHERE id = '%(id)s';"
                    "UPDATE employers SET version = version + 1 WHERE name = '%(name)s bis';"
                    "UPDATE employers SET version = version + 1 WHERE name = '%(name)s bis';"
-                   "COMMIT;" % {"id": e["id"], "name": e["name"]})
+                   "COMMIT;" % {"id": e["id"], "name": e["name"], "cf": piva()})
         bis = psql("SELECT id FROM employers WHERE name = '%s bis'" % e["name"])[0][0]
         psql("BEGIN; INSERT INTO employers (name, codice_fiscale, ateco_code, headcount_band, seat_comune,"
-             " office_code) SELECT name || ' ter', '1' || substr(codice_fiscale, 2), ateco_code, headcount_band,"
+             " office_code) SELECT name || ' ter', '%(cf)s', ateco_code, headcount_band,"
              " seat_comune, office_code FROM employers WHERE id = '%(id)s';"
-             " DELETE FROM employers WHERE name = '%(name)s ter'; COMMIT;" % {"id": e["id"], "name": e["name"]})
+             " DELETE FROM employers WHERE name = '%(name)s ter'; COMMIT;" % {"id": e["id"], "name": e["name"],
+                                                                               "cf": piva()})
         psql("BEGIN; UPDATE employers SET version = version + 1 WHERE id = '%(id)s';"
              " UPDATE employers SET updated_at = now() WHERE id = '%(id)s';"  # bookkeeping: no new version
              " DELETE FROM employers WHERE id = '%(id)s'; COMMIT;" % {"id": e["id"]})
