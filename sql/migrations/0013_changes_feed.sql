@@ -1,6 +1,6 @@
 -- The changes feed, refined (0008 stands: positions are still taken at commit
--- under one advisory lock, so position order is commit order). Two holes of
--- 0008's recorder are closed here:
+-- under one advisory lock, so position order is commit order). Three holes
+-- of 0008's recorder are closed here:
 --
 -- 1. A deletion carried the version of the last update, so (type, id,
 --    version) named two entries and a resource's versions did not increase.
@@ -12,12 +12,19 @@
 --    transaction, with the version the transaction leaves, and "created" when
 --    the transaction created it (a row created and deleted in one transaction
 --    never existed for anyone else: no entry).
+-- 3. Whether a vacancy's entry is public was judged on the row as one
+--    statement left it, not as the transaction commits it: a vacancy inserted
+--    as a draft and published in the same transaction without a new version
+--    (as `incrocio seed` does) stayed out of the portals' feed for good. Now
+--    the entry is judged on the row as the transaction leaves it.
 --
 -- The recorder runs at commit (deferred), after every statement: the row as
 -- the transaction leaves it is the one its own query finds. An event whose
 -- version is no longer the row's is covered by a later event of the same
 -- transaction; an INSERT so covered is remembered in a transaction-local
--- setting, so that the later event says "created".
+-- setting (a list of ids, searched by the later events of that transaction:
+-- fine for the few rows a request touches, quadratic for a bulk script that
+-- inserts and then re-versions thousands of rows in one transaction).
 CREATE OR REPLACE FUNCTION change_feed_record() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     r       jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
@@ -25,7 +32,6 @@ DECLARE
     ver     integer := (r->>'version')::integer;
     created text := coalesce(current_setting('incrocio.changes_created', true), '');
     born    boolean;
-    cur     integer;
     kind    text;
 BEGIN
     IF TG_OP = 'UPDATE' AND (to_jsonb(OLD)->>'version') = r->>'version' THEN
@@ -39,9 +45,10 @@ BEGIN
         kind := 'deleted';
         ver := ver + 1;
     ELSE
-        EXECUTE format('SELECT version FROM %I.%I WHERE id = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME)
-            INTO cur USING rid;
-        IF cur IS DISTINCT FROM ver THEN
+        -- the row as this transaction leaves it
+        EXECUTE format('SELECT to_jsonb(t) FROM %I.%I t WHERE t.id = $1', TG_TABLE_SCHEMA,
+                       TG_TABLE_NAME) INTO r USING rid;
+        IF r IS NULL OR (r->>'version')::integer <> ver THEN
             IF TG_OP = 'INSERT' THEN
                 PERFORM set_config('incrocio.changes_created', created || rid::text || ' ', true);
             END IF;

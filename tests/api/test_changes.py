@@ -414,6 +414,19 @@ class PagingTest(ChangesTest):
 
 
 class AccessTest(ChangesTest):
+    def test_public_as_the_transaction_leaves_it(self):
+        """A vacancy inserted as a draft and published in the same transaction
+        without a new version (as `incrocio seed` does): public."""
+        e = self.employer()
+        since = self.head()
+        psql("BEGIN; INSERT INTO vacancies (employer_id, office_code, title, description, valid_from, valid_until)"
+             " VALUES ('%s', '%s', 'Seeded %s', 'x', '2026-01-01', '2099-01-01');"
+             " UPDATE vacancies SET state = 'published', published_at = now() WHERE title = 'Seeded %s';"
+             " COMMIT;" % (e["id"], OFFICE, e["id"], e["id"]))
+        vid = psql("SELECT id FROM vacancies WHERE title = 'Seeded %s'" % e["id"])[0][0]
+        self.assertEqual([entry(i) for i in self.read(since, key=self.keys["portal"])[0]],
+                         [("vacancy", vid, 1, "created")])
+
     def test_portal_sees_public_vacancies_only(self):
         since = self.head()
         e = self.employer()
