@@ -204,6 +204,38 @@ class FieldsTest(ChangesTest):
             ("employer", e["id"], 3, "deleted")])
 
 
+    def test_every_recorded_table(self):
+        """Candidacies (no endpoint yet), and a table the recorder knows nothing
+        of (read in full): one entry per transaction, at the last version."""
+        e = self.employer()
+        v = self.vacancy(e["id"])
+        js = self.write("POST", "/v1/job-seekers", person(OFFICE), status=201).json()
+        since = self.head()
+        cid = psql("INSERT INTO candidacies (vacancy_id, position_id, job_seeker_id, employer_id, office_code,"
+                   " source) VALUES ('%s', '%s', '%s', '%s', '%s', 'operator') RETURNING id"
+                   % (v["id"], v["positions"][0]["id"], js["id"], e["id"], OFFICE))[0][0]
+        psql("BEGIN; UPDATE candidacies SET stage = 'contacted', version = version + 1 WHERE id = '%s';"
+             " UPDATE candidacies SET stage = 'interview', version = version + 1 WHERE id = '%s'; COMMIT;"
+             % (cid, cid))
+        psql("CREATE TABLE changes_test_things (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),"
+             " version integer NOT NULL DEFAULT 1);"
+             "CREATE CONSTRAINT TRIGGER changes_test_things_feed AFTER INSERT OR UPDATE OR DELETE"
+             " ON changes_test_things DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+             " EXECUTE FUNCTION change_feed_record('appointment');")
+        try:
+            psql("BEGIN; INSERT INTO changes_test_things DEFAULT VALUES;"
+                 " UPDATE changes_test_things SET version = 2; COMMIT;")
+            tid = psql("SELECT id FROM changes_test_things")[0][0]
+            psql("UPDATE changes_test_things SET version = 3")
+        finally:
+            psql("DROP TABLE changes_test_things")
+        self.assertEqual([entry(i) for i in self.read(since)[0]], [
+            ("candidacy", cid, 1, "created"), ("candidacy", cid, 3, "updated"),
+            ("appointment", tid, 2, "created"), ("appointment", tid, 3, "updated")])
+        self.assertEqual([entry(i) for i in self.read(since, type_="candidacy")[0]][-1],
+                         ("candidacy", cid, 3, "updated"))
+
+
 class CommitOrderTest(ChangesTest):
     def test_held_transaction_appears_when_it_commits(self):
         a, b = self.employer(), self.employer()
