@@ -100,6 +100,10 @@ void incrocio_api_candidacy_event_create(const struct _u_request *req, struct _u
 int incrocio_api_vacancy_may_write(const struct incrocio_req *ctx, const char *office,
                                    const char *employer_id);
 
+/* src/api/changes.c: the changes feed. */
+void incrocio_api_changes_list(const struct _u_request *req, struct _u_response *resp,
+                               struct incrocio_req *ctx);
+
 /* src/api/common.c: what every resource handler does the same way. */
 
 /* Today's date in UTC, "YYYY-MM-DD". */

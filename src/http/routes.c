@@ -73,6 +73,8 @@ static const struct incrocio_route routes[] = {
     {"GET", "/v1/candidacies/{id}", incrocio_api_candidacy_get, ADMIN | OPERATOR | EMPLOYER, 0},
     {"POST", "/v1/candidacies/{id}/events", incrocio_api_candidacy_event_create,
      ADMIN | OPERATOR | EMPLOYER, JSON},
+    /* The changes feed: staff read every entry, portals the public ones. */
+    {"GET", "/v1/changes", incrocio_api_changes_list, ADMIN | OPERATOR | PORTAL, QUERY},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

@@ -186,6 +186,8 @@ TABLE = {
     ("POST", "/v1/candidacies/{id}/events"): (
         ("POST", lambda t: "/v1/candidacies/%s/events" % _candidacy(t, False)["id"], {"stage": "contacted"}, None),
         dict(none=401, admin=201, operator=201, operator_na=403, portal=403, employer=404)),
+    # the changes feed: staff read it whole, portals the public entries
+    ("GET", "/v1/changes"): (("GET", "/v1/changes?limit=1", None, None), dict(KEYED, employer=403)),
 }
 
 ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")

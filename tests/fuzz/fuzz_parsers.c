@@ -7,6 +7,7 @@
 
 #include "incrocio/auth.h"
 #include "incrocio/body.h"
+#include "incrocio/changes.h"
 #include "incrocio/codice_fiscale.h"
 #include "incrocio/cors.h"
 #include "incrocio/cursor.h"
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = '\0';
-    switch (data[0] % 12) {
+    switch (data[0] % 13) {
     case 0:
         if (incrocio_cursor_decode("offices", s, out, sizeof out) == INCROCIO_OK &&
             strlen(out) == 0)
@@ -87,6 +88,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (incrocio_cursor_decode("offices", enc, dec, sizeof dec) != INCROCIO_OK ||
              strcmp(dec, s) != 0))
             abort();
+        break;
+    }
+    case 12: {
+        /* the changes feed's query: since, limit and type split at \x01; what
+         * it accepts is always in range */
+        struct incrocio_changes_query q;
+        json_t *errors = json_array();
+        char *limit = strchr(s, '\x01'), *type = NULL;
+
+        if (limit) {
+            *limit++ = '\0';
+            type = strchr(limit, '\x01');
+            if (type)
+                *type++ = '\0';
+        }
+        incrocio_changes_parse(s, limit, type, &q, errors);
+        if (json_array_size(errors) == 0 &&
+            (q.after < 0 || q.limit < 1 || q.limit > INCROCIO_CHANGES_LIMIT_MAX ||
+             (q.type != NULL && !incrocio_changes_type_known(q.type))))
+            abort();
+        json_decref(errors);
         break;
     }
     }
