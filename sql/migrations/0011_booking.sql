@@ -73,8 +73,8 @@ SELECT json_build_object(
     'starts_at', booking_instant(s.starts_at), 'ends_at', booking_instant(s.ends_at),
     'channel', s.channel, 'capacity', s.capacity, 'booked', s.booked,
     'free', CASE WHEN s.cancelled_at IS NULL THEN s.capacity - s.booked ELSE 0 END,
-    'state', CASE WHEN s.cancelled_at IS NOT NULL THEN 'cancelled'
-                  WHEN s.starts_at <= now() THEN 'past' ELSE 'open' END,
+    -- stored facts only (no 'past'): the ETag, the version, must stay true
+    'state', CASE WHEN s.cancelled_at IS NOT NULL THEN 'cancelled' ELSE 'open' END,
     'cancelled_at', booking_instant(s.cancelled_at),
     'version', s.version, 'created_at', booking_instant(s.created_at))
 FROM slots s WHERE s.id = p_id
@@ -182,7 +182,10 @@ BEGIN
         UPDATE slots SET booked = booked + 1, version = version + 1
         WHERE slots.id = p_slot AND booked < capacity AND cancelled_at IS NULL;
         IF NOT FOUND THEN
-            RETURN QUERY SELECT 'slot.full'::text, NULL::uuid;
+            -- withdrawn since it was read above, or full
+            RETURN QUERY SELECT CASE WHEN EXISTS (SELECT 1 FROM slots WHERE slots.id = p_slot
+                                                  AND cancelled_at IS NOT NULL)
+                                THEN 'slot.cancelled' ELSE 'slot.full' END, NULL::uuid;
             RETURN;
         END IF;
         INSERT INTO appointments (slot_id, office_code, service_type, during, job_seeker_id,
