@@ -145,4 +145,31 @@ int incrocio_api_require_if_match(const struct _u_request *req, struct _u_respon
 void incrocio_api_validation_failed(const struct _u_request *req, struct _u_response *resp,
                                     const struct incrocio_req *ctx, json_t *errors);
 
+/* Booking (src/api/slots.c, src/api/appointments.c): slots per office and
+ * service type, appointments in them, the office's day. */
+void incrocio_api_slot_create(const struct _u_request *req, struct _u_response *resp,
+                              struct incrocio_req *ctx);
+void incrocio_api_slots_list(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx);
+void incrocio_api_slot_get(const struct _u_request *req, struct _u_response *resp,
+                           struct incrocio_req *ctx);
+void incrocio_api_slot_delete(const struct _u_request *req, struct _u_response *resp,
+                              struct incrocio_req *ctx);
+void incrocio_api_agenda_get(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx);
+void incrocio_api_appointment_create(const struct _u_request *req, struct _u_response *resp,
+                                     struct incrocio_req *ctx);
+void incrocio_api_appointment_get(const struct _u_request *req, struct _u_response *resp,
+                                  struct incrocio_req *ctx);
+void incrocio_api_appointment_delete(const struct _u_request *req, struct _u_response *resp,
+                                     struct incrocio_req *ctx);
+/* 1 for admins and the operators of office. */
+int incrocio_api_office_staff(const struct incrocio_req *ctx, const char *office);
+/* Begins the request's transaction on office, which must exist (else 404)
+ * and, with staff_only, be the caller's (else 403): 1, or 0 with the
+ * problem sent and no connection held. */
+int incrocio_api_office_open(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx, const char *office, int staff_only,
+                             struct incrocio_db_conn **conn);
+
 #endif

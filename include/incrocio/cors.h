@@ -9,8 +9,9 @@
 #define INCROCIO_CORS_EXPOSE                                               \
     "ETag, Location, Link, Retry-After, X-Request-Id, X-RateLimit-Limit, " \
     "X-RateLimit-Remaining, X-RateLimit-Reset"
-#define INCROCIO_CORS_ALLOW_HEADERS \
-    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id"
+#define INCROCIO_CORS_ALLOW_HEADERS                                                               \
+    "Authorization, Cancellation-Token, Content-Type, If-Match, If-None-Match, Idempotency-Key, " \
+    "X-Request-Id"
 
 /* 1 when origin is exactly one of the comma-separated allowed origins. */
 int incrocio_cors_origin_allowed(const char *allowed_csv, const char *origin);

@@ -145,10 +145,12 @@ static int authorize(const struct _u_request *req, struct _u_response *resp,
 
     if ((ctx->route->flags & INCROCIO_ROUTE_METRICS) && ctx->app->cfg->metrics_private)
         access = INCROCIO_ACCESS_ADMIN;
-    id = (access & INCROCIO_ACCESS_PUBLIC) ? NO_KEY : identify(req, ctx);
+    /* Only public routes that also admit keys (booking) look at a key: a
+     * keyed caller is then held to its role, a keyless one passes. */
+    id = access == INCROCIO_ACCESS_PUBLIC ? NO_KEY : identify(req, ctx);
     if (!rate_limit(req, resp, ctx))
         return 0;
-    if (access & INCROCIO_ACCESS_PUBLIC)
+    if ((access & INCROCIO_ACCESS_PUBLIC) && id == NO_KEY)
         return 1;
     switch (id) {
     case KEYS_UNAVAILABLE:

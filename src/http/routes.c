@@ -75,6 +75,18 @@ static const struct incrocio_route routes[] = {
      ADMIN | OPERATOR | EMPLOYER, JSON},
     /* The changes feed: staff read every entry, portals the public ones. */
     {"GET", "/v1/changes", incrocio_api_changes_list, ADMIN | OPERATOR | PORTAL, QUERY},
+    /* Booking: anyone lists free slots; citizens book without a key (and
+     * cancel with the token they were given); the office manages its day. */
+    {"POST", "/v1/offices/{code}/slots", incrocio_api_slot_create, ADMIN | OPERATOR, JSON},
+    {"GET", "/v1/offices/{code}/slots", incrocio_api_slots_list, PUBLIC, QUERY},
+    {"GET", "/v1/offices/{code}/slots/{slot_id}", incrocio_api_slot_get, PUBLIC, 0},
+    {"DELETE", "/v1/offices/{code}/slots/{slot_id}", incrocio_api_slot_delete, ADMIN | OPERATOR, 0},
+    {"GET", "/v1/offices/{code}/agenda", incrocio_api_agenda_get, ADMIN | OPERATOR, QUERY},
+    {"POST", "/v1/appointments", incrocio_api_appointment_create,
+     PUBLIC | ADMIN | OPERATOR | PORTAL, JSON},
+    {"GET", "/v1/appointments/{id}", incrocio_api_appointment_get, ADMIN | OPERATOR, 0},
+    {"DELETE", "/v1/appointments/{id}", incrocio_api_appointment_delete,
+     PUBLIC | ADMIN | OPERATOR | PORTAL, 0},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

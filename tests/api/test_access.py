@@ -5,6 +5,7 @@ import subprocess
 import time
 
 from harness import BIN, NO_KEY, ApiTest
+from test_booking import at, citizen
 from test_job_seekers import person
 from test_matching import DEFAULT_WEIGHTS
 from test_vacancies import employer_doc, vacancy_doc
@@ -95,6 +96,41 @@ def _candidacy(t, shared=True):
 
 def _candidacy_doc(t):
     return {"position_id": _published(t)["positions"][0]["id"], "job_seeker_id": fresh(t)["id"], "source": "self"}
+
+
+_slot_minute = iter(range(20000, 10**6, 60))
+
+
+def _new_slot(t, capacity=1):
+    """A new slot of CE08 (the operator's office), far ahead."""
+    m = next(_slot_minute)
+    return t.server.request("POST", "/v1/offices/CE08/slots", key=t.keys["admin"],
+                            body={"service_type": "orientation", "starts_at": at(m), "ends_at": at(m + 30),
+                                  "capacity": capacity}).json()
+
+
+def _slot(t):
+    if not hasattr(t, "_shared_slot"):
+        t.__class__._shared_slot = _new_slot(t, capacity=100)
+    return t._shared_slot
+
+
+def _booking(t):
+    return dict(citizen(), slot_id=_slot(t)["id"], service_type="orientation")
+
+
+def _appointment(t):
+    """A new appointment, booked without a key, in a slot of its own (a person
+    may hold one appointment at a time)."""
+    s = _new_slot(t)
+    return t.server.request("POST", "/v1/appointments", key=NO_KEY,
+                            body=dict(citizen(), slot_id=s["id"], service_type="orientation")).json()
+
+
+def _shared_appointment(t):
+    if not hasattr(t, "_shared_app"):
+        t.__class__._shared_app = _appointment(t)
+    return t._shared_app
 
 
 # (method, route template) -> (request to make, {role: expected status}).
@@ -188,6 +224,31 @@ TABLE = {
         dict(none=401, admin=201, operator=201, operator_na=403, portal=403, employer=404)),
     # the changes feed: staff read it whole, portals the public entries
     ("GET", "/v1/changes"): (("GET", "/v1/changes?limit=1", None, None), dict(KEYED, employer=403)),
+    # booking: anyone lists slots and books; the office manages its slots and day
+    ("POST", "/v1/offices/{code}/slots"): (
+        ("POST", "/v1/offices/CE08/slots", lambda t: {"service_type": "orientation", "starts_at": at(10000),
+                                                      "ends_at": at(10030), "capacity": 1}, None),
+        dict(none=401, admin=201, operator=201, operator_na=403, portal=403, employer=403)),
+    ("GET", "/v1/offices/{code}/slots"): (("GET", "/v1/offices/CE08/slots?limit=1", None, None), ANY),
+    ("GET", "/v1/offices/{code}/slots/{slot_id}"): (
+        ("GET", lambda t: "/v1/offices/CE08/slots/" + _slot(t)["id"], None, None), ANY),
+    ("DELETE", "/v1/offices/{code}/slots/{slot_id}"): (
+        ("DELETE", lambda t: "/v1/offices/CE08/slots/" + _new_slot(t)["id"], None, None),
+        dict(none=401, admin=200, operator=200, operator_na=403, portal=403, employer=403)),
+    ("GET", "/v1/offices/{code}/agenda"): (
+        ("GET", "/v1/offices/CE08/agenda?date=" + at(20000)[:10], None, None),
+        dict(none=401, admin=200, operator=200, operator_na=403, portal=403, employer=403)),
+    ("POST", "/v1/appointments"): (("POST", "/v1/appointments", _booking, None),
+                                   dict(none=201, admin=201, operator=201, operator_na=201, portal=201,
+                                        employer=403)),
+    # another office's appointment is out of an operator's scope
+    ("GET", "/v1/appointments/{id}"): (("GET", lambda t: "/v1/appointments/" + _shared_appointment(t)["id"],
+                                        None, None), dict(STAFF_READ, operator_na=404)),
+    # without a key: the Cancellation-Token (none here: 401); a portal cancels what it booked
+    ("DELETE", "/v1/appointments/{id}"): (("DELETE", lambda t: "/v1/appointments/" + _appointment(t)["id"],
+                                           None, None),
+                                          dict(none=401, admin=200, operator=200, operator_na=404, portal=404,
+                                               employer=403)),
 }
 
 ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")
