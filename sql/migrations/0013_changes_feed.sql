@@ -59,6 +59,9 @@ BEGIN
             FROM job_seekers t WHERE t.id = rid;
         WHEN 'candidacies' THEN
             SELECT jsonb_build_object('version', t.version) INTO r FROM candidacies t WHERE t.id = rid;
+        WHEN 'appointments' THEN
+            SELECT jsonb_build_object('version', t.version, 'erased_at', t.erased_at) INTO r
+            FROM appointments t WHERE t.id = rid;
         ELSE
             EXECUTE format('SELECT to_jsonb(t) FROM %I.%I t WHERE t.id = $1', TG_TABLE_SCHEMA,
                            TG_TABLE_NAME) INTO r USING rid;
