@@ -80,6 +80,19 @@ void incrocio_api_model_put(const struct _u_request *req, struct _u_response *re
 void incrocio_api_model_versions(const struct _u_request *req, struct _u_response *resp,
                                  struct incrocio_req *ctx);
 
+/* src/api/service_records.c: the services the CPIs delivered. */
+void incrocio_api_service_record_create(const struct _u_request *req, struct _u_response *resp,
+                                        struct incrocio_req *ctx);
+void incrocio_api_service_record_get(const struct _u_request *req, struct _u_response *resp,
+                                     struct incrocio_req *ctx);
+void incrocio_api_service_records_list(const struct _u_request *req, struct _u_response *resp,
+                                       struct incrocio_req *ctx);
+/* src/api/statistics.c: the region's aggregates. */
+void incrocio_api_statistics_delivery(const struct _u_request *req, struct _u_response *resp,
+                                      struct incrocio_req *ctx);
+void incrocio_api_statistics_matching(const struct _u_request *req, struct _u_response *resp,
+                                      struct incrocio_req *ctx);
+
 /* Who may change a vacancy of this office and employer: admins, operators of
  * the office, the employer itself (src/api/vacancies.c). */
 int incrocio_api_vacancy_may_write(const struct incrocio_req *ctx, const char *office,
