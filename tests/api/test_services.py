@@ -11,7 +11,7 @@ import random
 import time
 import urllib.parse
 
-from harness import NO_KEY, ApiTest, psql
+from harness import NO_KEY, ApiTest, pg, psql
 from test_job_seekers import person
 from test_vacancies import employer_doc, position, vacancy_doc
 
@@ -199,12 +199,18 @@ class ServiceRecordTest(ServiceTest):
         js = self.job_seeker()
         rec = self.recorded("AV04", "orientation", "in_person", "2015-06-01", job_seeker_id=js["id"],
                             notes="Colloquio di orientamento: interessata alla ristorazione")
+        q = "/v1/statistics/service-delivery?from=2015-06-01&to=2015-06-01&offices=AV04"
+        counted = self.server.get(q).json()["services"][SERVICE_TYPES.index("orientation")]["records"]
+        self.assertGreaterEqual(counted, 1)
+        self.assertEqual(psql("SELECT notes IS NOT NULL FROM service_records WHERE id = '%s'" % rec["id"]), [["t"]])
         self.assertEqual(self.server.request("DELETE", "/v1/job-seekers/" + js["id"]).status, 204)
         got = self.server.get("/v1/service-records/" + rec["id"]).json()
         self.assertEqual(got, dict(rec, notes=None))
+        self.assertEqual(psql("SELECT notes IS NULL, job_seeker_id::text FROM service_records WHERE id = '%s'"
+                              % rec["id"]), [["t", js["id"]]])
         # it still counts
-        s = self.server.get("/v1/statistics/service-delivery?from=2015-06-01&to=2015-06-01&offices=AV04").json()
-        self.assertGreaterEqual(s["services"][SERVICE_TYPES.index("orientation")]["records"], 1)
+        self.assertEqual(self.server.get(q).json()["services"][SERVICE_TYPES.index("orientation")]["records"],
+                         counted)
         # an erased person takes no new record
         self.assertProblem(self.record("AV04", job_seeker_id=js["id"]), 422, "validation",
                            errors=[("/job_seeker_id", "job_seeker.unknown")])
@@ -445,6 +451,7 @@ class MatchingStatisticsTest(ServiceTest):
         cls.first, cls.last = empty_month()
         f, l = cls.first, cls.last
         emp = cls.server.request("POST", "/v1/employers", body=employer_doc("AV01")).json()
+        cls.published = []
         people = [cls.server.request("POST", "/v1/job-seekers", body=person("AV01")).json()["id"] for _ in range(3)]
 
         def vacancy(office, quantities, published_at):
@@ -454,6 +461,7 @@ class MatchingStatisticsTest(ServiceTest):
                 r = cls.server.request("POST", "/v1/vacancies/%s/events" % v["id"], body={"type": "publish"})
                 assert r.status == 201, r
                 psql("UPDATE vacancies SET published_at = '%s' WHERE id = '%s'" % (published_at, v["id"]))
+                cls.published.append(v["id"])
             return v
 
         mid = "%sT12:00:00Z" % day(f + datetime.timedelta(days=9))
@@ -481,6 +489,10 @@ class MatchingStatisticsTest(ServiceTest):
         candidacy(v5, 0, people[0], "AV02", "withdrawn", "%sT00:00:00Z" % day(f))            # C4
         candidacy(v3, 0, people[1], "AV02", "hired", "%sT23:59:59Z" % day(l),
                   "%sT00:00:00Z" % day(l + datetime.timedelta(days=1)))                        # C5
+        # closed, so that they stay out of every matching ranking; a close keeps published_at
+        for v in cls.published:
+            r = cls.server.request("POST", "/v1/vacancies/%s/events" % v, body={"type": "close"})
+            assert r.status == 201, r
         cls.av01 = {"office_code": "AV01", "vacancies_published": 2, "positions": 3, "places": 6,
                     "candidacies": {"total": 2, "by_stage": dict({s: 0 for s in STAGES}, hired=1, interview=1)},
                     "hires": 2}
@@ -550,3 +562,34 @@ class MatchingStatisticsTest(ServiceTest):
             with self.subTest(q=q):
                 self.assertProblem(self.server.get("/v1/statistics/matching?" + q), 400, "invalid-parameter",
                                    errors=errors)
+
+
+class DatabaseDownTest(ServiceTest):
+    def test_every_route_answers_503_then_recovers(self):
+        rec = self.recorded("BN04", "information", "phone", "2015-01-03")
+        written = "SELECT count(*) FROM service_records WHERE office_code = 'BN04'"
+        before = psql(written)
+        pg("stop")
+        try:
+            deadline = time.time() + 5
+            while self.server.get("/v1/status").status == 200 and time.time() < deadline:
+                time.sleep(0.2)
+            for method, path, body in (
+                    ("POST", "/v1/service-records", {"office_code": "BN04", "service_type": "information",
+                                                     "channel": "phone", "delivered_on": "2015-01-03"}),
+                    ("GET", "/v1/service-records?office=BN04", None),
+                    ("GET", "/v1/service-records/" + rec["id"], None),
+                    ("GET", "/v1/statistics/service-delivery?from=2015-01-01&to=2015-01-31", None),
+                    ("GET", "/v1/statistics/matching?from=2015-01-01&to=2015-01-31", None)):
+                with self.subTest(path=path):
+                    r = self.server.request(method, path, body=body)
+                    self.assertProblem(r, 503, "database-unavailable")
+                    self.assertEqual(r.header("retry-after"), "1")
+        finally:
+            pg("start")
+        deadline = time.time() + 10
+        while self.server.get("/v1/status").status != 200 and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(self.server.get("/v1/service-records/" + rec["id"]).json(), rec)
+        # nothing was written while it was down
+        self.assertEqual(psql(written), before)
