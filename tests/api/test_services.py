@@ -36,11 +36,15 @@ def day(d):
 
 def empty_month():
     """(first, last) day of a random month of 2016-2024 with nothing this file
-    counts in it or within 40 days of it."""
-    while True:
-        first = datetime.date(_rand.randint(2016, 2024), _rand.randint(1, 12), 1)
+    counts in it or within 5 days of it (the scenarios reach 3 days before and
+    1 day after their month). The classes that fill a month clean it when they
+    end, so reruns keep finding empty months."""
+    months = [(y, m) for y in range(2016, 2025) for m in range(1, 13)]
+    _rand.shuffle(months)
+    for y, m in months:
+        first = datetime.date(y, m, 1)
         last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        lo, hi = day(first - datetime.timedelta(days=40)), day(last + datetime.timedelta(days=41))
+        lo, hi = day(first - datetime.timedelta(days=5)), day(last + datetime.timedelta(days=6))
         n = psql("SELECT (SELECT count(*) FROM service_records WHERE delivered_on >= '%s' AND delivered_on < '%s')"
                  " + (SELECT count(*) FROM vacancies WHERE published_at >= '%s' AND published_at < '%s')"
                  " + (SELECT count(*) FROM candidacies WHERE created_at >= '%s' AND created_at < '%s')"
@@ -48,6 +52,14 @@ def empty_month():
                  % (lo, hi, lo, hi, lo, hi, lo, hi))[0][0]
         if n == "0":
             return first, last
+    raise AssertionError("no empty month left in 2016-2024: clean service_records, vacancies and candidacies")
+
+
+def forget_records(ids):
+    """Test hygiene: the service records a scenario wrote in its month (the API
+    never deletes one)."""
+    if ids:
+        psql("DELETE FROM service_records WHERE id IN (%s)" % ", ".join("'%s'" % i for i in ids))
 
 
 def counts(offices, share, records):
@@ -59,7 +71,7 @@ def zero_channels():
 
 
 class ServiceTest(ApiTest):
-    def record(self, office="AV01", service_type="did", channel="in_person", delivered_on="2016-01-04",
+    def record(self, office="AV01", service_type="did", channel="in_person", delivered_on="2015-01-05",
                key=None, **extra):
         body = {"office_code": office, "service_type": service_type, "channel": channel,
                 "delivered_on": delivered_on}
@@ -85,7 +97,7 @@ class ServiceTest(ApiTest):
 class ServiceRecordTest(ServiceTest):
     def test_create_read(self):
         js = self.job_seeker()
-        r = self.record("AV02", "did_validation", "video", "2016-02-29", job_seeker_id=js["id"],
+        r = self.record("AV02", "did_validation", "video", "2015-02-28", job_seeker_id=js["id"],
                         notes="Convalida in videochiamata")
         self.assertEqual(r.status, 201, r)
         rec = r.json()
@@ -95,7 +107,7 @@ class ServiceRecordTest(ServiceTest):
         self.assertEqual(r.header("content-type"), "application/json")
         self.assertEqual({k: v for k, v in rec.items() if k not in ("id", "created_at")},
                          {"office_code": "AV02", "service_type": "did_validation", "audience": "person",
-                          "channel": "video", "delivered_on": "2016-02-29", "job_seeker_id": js["id"],
+                          "channel": "video", "delivered_on": "2015-02-28", "job_seeker_id": js["id"],
                           "employer_id": None, "notes": "Convalida in videochiamata", "version": 1})
         self.assertRegex(rec["created_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         r = self.server.get(r.header("location"))
@@ -113,10 +125,10 @@ class ServiceRecordTest(ServiceTest):
 
     def test_employer_and_nobody(self):
         e = self.employer()
-        rec = self.recorded("AV03", "employer_matching", "email", "2016-03-01", employer_id=e["id"])
+        rec = self.recorded("AV03", "employer_matching", "email", "2015-03-02", employer_id=e["id"])
         self.assertEqual((rec["audience"], rec["employer_id"], rec["job_seeker_id"], rec["notes"]),
                          ("employer", e["id"], None, None))
-        rec = self.recorded("AV03", "information", "phone", "2016-03-01", job_seeker_id=None, notes=None)
+        rec = self.recorded("AV03", "information", "phone", "2015-03-02", job_seeker_id=None, notes=None)
         self.assertEqual((rec["audience"], rec["employer_id"], rec["job_seeker_id"]), ("person", None, None))
 
     def test_not_found(self):
@@ -133,7 +145,7 @@ class ServiceRecordTest(ServiceTest):
         cases = (
             ({}, [("/office_code", "field.required"), ("/service_type", "field.required"),
                   ("/channel", "field.required"), ("/delivered_on", "field.required")]),
-            ({"office_code": "AV01", "service_type": "did", "channel": "in_person", "delivered_on": "2016-01-04",
+            ({"office_code": "AV01", "service_type": "did", "channel": "in_person", "delivered_on": "2015-01-05",
               "weather": "sunny"}, [("/weather", "field.unknown")]),
             ({"office_code": "av01"}, [("/office_code", "field.format")]),
             ({"office_code": 7}, [("/office_code", "field.format")]),
@@ -167,7 +179,7 @@ class ServiceRecordTest(ServiceTest):
                     body = over
                 else:
                     body = {"office_code": "AV04", "service_type": "did", "channel": "in_person",
-                            "delivered_on": "2016-01-04"}
+                            "delivered_on": "2015-01-05"}
                     body.update(over)
                 r = self.server.request("POST", "/v1/service-records", body=body)
                 self.assertProblem(r, 422, "validation", errors=errors)
@@ -228,12 +240,15 @@ class ServiceRecordListTest(ServiceTest):
         js = self.job_seeker()
         e = self.employer()
         mid = day(first + datetime.timedelta(days=9))
+        written = []
+        self.addCleanup(forget_records, written)
         made = [self.recorded("BN01", "did", "in_person", day(first)),
                 self.recorded("BN01", "did", "platform", mid, job_seeker_id=js["id"]),
                 self.recorded("BN01", "sap_update", "in_person", day(last), job_seeker_id=js["id"]),
                 self.recorded("BN01", "employer_reception", "phone", mid, employer_id=e["id"]),
                 self.recorded("BN02", "did", "in_person", mid)]
         outside = self.recorded("BN01", "did", "in_person", day(last + datetime.timedelta(days=1)))
+        written += [m["id"] for m in made] + [outside["id"]]
         ids = lambda q: [i["id"] for i in self.server.get("/v1/service-records?limit=200&" + q).json()["items"]]
         period = "from=%s&to=%s" % (day(first), day(last))
         self.assertEqual(ids("office=BN01&" + period), sorted(m["id"] for m in made[:4]))
@@ -306,6 +321,7 @@ class DeliveryStatisticsTest(ServiceTest):
         f, l = cls.first, cls.last
         e = cls.server.request("POST", "/v1/employers", body=employer_doc("AV02")).json()
         mid = day(f + datetime.timedelta(days=14))
+        cls.written = []
         rows = [("AV01", "did", "in_person", day(f)), ("AV01", "did", "in_person", day(l)),
                 ("AV01", "did", "platform", mid), ("AV01", "orientation", "phone", mid),
                 ("AV02", "did", "in_person", mid), ("AV02", "employer_reception", "email", mid, e["id"]),
@@ -320,6 +336,12 @@ class DeliveryStatisticsTest(ServiceTest):
                 body["employer_id"] = row[4]
             r = cls.server.request("POST", "/v1/service-records", body=body)
             assert r.status == 201, r
+            cls.written.append(r.json()["id"])
+
+    @classmethod
+    def tearDownClass(cls):
+        forget_records(cls.written)
+        super().tearDownClass()
 
     def stats(self, extra="", key=None):
         r = self.server.get("/v1/statistics/service-delivery?from=%s&to=%s%s" % (day(self.first), day(self.last),
@@ -451,7 +473,7 @@ class MatchingStatisticsTest(ServiceTest):
         cls.first, cls.last = empty_month()
         f, l = cls.first, cls.last
         emp = cls.server.request("POST", "/v1/employers", body=employer_doc("AV01")).json()
-        cls.published = []
+        cls.published, cls.candidacies = [], []
         people = [cls.server.request("POST", "/v1/job-seekers", body=person("AV01")).json()["id"] for _ in range(3)]
 
         def vacancy(office, quantities, published_at):
@@ -478,6 +500,7 @@ class MatchingStatisticsTest(ServiceTest):
                        % (v["id"], v["positions"][pos]["id"], js, emp["id"], office, stage, created, created))[0][0]
             psql("INSERT INTO candidacy_events (candidacy_id, stage_before, stage, role, at)"
                  " VALUES ('%s', NULL, 'proposed', 'operator', '%s')" % (cid, created))
+            cls.candidacies.append(cid)
             if hired_at:
                 psql("INSERT INTO candidacy_events (candidacy_id, stage_before, stage, role, at)"
                      " VALUES ('%s', 'interview', 'hired', 'operator', '%s')" % (cid, hired_at))
@@ -499,6 +522,20 @@ class MatchingStatisticsTest(ServiceTest):
         cls.av02 = {"office_code": "AV02", "vacancies_published": 1, "positions": 1, "places": 1,
                     "candidacies": {"total": 2, "by_stage": dict({s: 0 for s in STAGES}, hired=1, withdrawn=1)},
                     "hires": 0}
+
+    @classmethod
+    def tearDownClass(cls):
+        # Test hygiene: the scenario moves 30 years back, out of the months drawn, so reruns
+        # find empty months again.
+        def ids(xs):
+            return ", ".join("'%s'" % x for x in xs) or "NULL"
+        psql("UPDATE vacancies SET published_at = published_at - interval '30 years' WHERE id IN (%s)"
+             % ids(cls.published))
+        psql("UPDATE candidacies SET created_at = created_at - interval '30 years' WHERE id IN (%s)"
+             % ids(cls.candidacies))
+        psql("UPDATE candidacy_events SET at = at - interval '30 years' WHERE candidacy_id IN (%s)"
+             % ids(cls.candidacies))
+        super().tearDownClass()
 
     def stats(self, extra="", key=None):
         r = self.server.get("/v1/statistics/matching?from=%s&to=%s%s" % (day(self.first), day(self.last), extra),
