@@ -94,6 +94,18 @@ void incrocio_api_candidacies_list(const struct _u_request *req, struct _u_respo
                                    struct incrocio_req *ctx);
 void incrocio_api_candidacy_event_create(const struct _u_request *req, struct _u_response *resp,
                                          struct incrocio_req *ctx);
+/* src/api/service_records.c: the services the CPIs delivered. */
+void incrocio_api_service_record_create(const struct _u_request *req, struct _u_response *resp,
+                                        struct incrocio_req *ctx);
+void incrocio_api_service_record_get(const struct _u_request *req, struct _u_response *resp,
+                                     struct incrocio_req *ctx);
+void incrocio_api_service_records_list(const struct _u_request *req, struct _u_response *resp,
+                                       struct incrocio_req *ctx);
+/* src/api/statistics.c: the region's aggregates. */
+void incrocio_api_statistics_delivery(const struct _u_request *req, struct _u_response *resp,
+                                      struct incrocio_req *ctx);
+void incrocio_api_statistics_matching(const struct _u_request *req, struct _u_response *resp,
+                                      struct incrocio_req *ctx);
 
 /* Who may change a vacancy of this office and employer: admins, operators of
  * the office, the employer itself (src/api/vacancies.c). */

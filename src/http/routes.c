@@ -87,6 +87,15 @@ static const struct incrocio_route routes[] = {
     {"GET", "/v1/appointments/{id}", incrocio_api_appointment_get, ADMIN | OPERATOR, 0},
     {"DELETE", "/v1/appointments/{id}", incrocio_api_appointment_delete,
      PUBLIC | ADMIN | OPERATOR | PORTAL, 0},
+    /* Services delivered and the region's statistics: staff only. Operators
+     * record their own offices' services and read every office's records and
+     * aggregates (the region monitors them all); the aggregates name no one. */
+    {"POST", "/v1/service-records", incrocio_api_service_record_create, ADMIN | OPERATOR, JSON},
+    {"GET", "/v1/service-records", incrocio_api_service_records_list, ADMIN | OPERATOR, QUERY},
+    {"GET", "/v1/service-records/{id}", incrocio_api_service_record_get, ADMIN | OPERATOR, 0},
+    {"GET", "/v1/statistics/service-delivery", incrocio_api_statistics_delivery, ADMIN | OPERATOR,
+     QUERY},
+    {"GET", "/v1/statistics/matching", incrocio_api_statistics_matching, ADMIN | OPERATOR, QUERY},
 };
 
 const struct incrocio_route *incrocio_routes(size_t *n)

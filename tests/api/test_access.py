@@ -133,6 +133,18 @@ def _shared_appointment(t):
     return t._shared_app
 
 
+def _service_record(t):
+    if not hasattr(t, "_shared_service_record"):
+        t.__class__._shared_service_record = t.server.request(
+            "POST", "/v1/service-records", body=SERVICE_RECORD, key=t.keys["admin"]).json()
+    return t._shared_service_record
+
+
+# An information given by phone at CE08 (the operator's), long ago: no
+# statistics test counts January 2015.
+SERVICE_RECORD = {"office_code": "CE08", "service_type": "information", "channel": "phone",
+                  "delivered_on": "2015-01-02"}
+
 # (method, route template) -> (request to make, {role: expected status}).
 # Roles: none (no key), admin, operator (of CE08 and CE07), operator_na (of
 # NA01 only), portal, employer.
@@ -249,6 +261,17 @@ TABLE = {
                                            None, None),
                                           dict(none=401, admin=200, operator=200, operator_na=404, portal=404,
                                                employer=403)),
+    # services delivered and the statistics: staff only; operators record their own offices' services
+    ("POST", "/v1/service-records"): (("POST", "/v1/service-records", SERVICE_RECORD, None),
+                                      dict(none=401, admin=201, operator=201, operator_na=403, portal=403,
+                                           employer=403)),
+    ("GET", "/v1/service-records"): (("GET", "/v1/service-records?limit=1", None, None), STAFF_READ),
+    ("GET", "/v1/service-records/{id}"): (("GET", lambda t: "/v1/service-records/" + _service_record(t)["id"],
+                                           None, None), STAFF_READ),
+    ("GET", "/v1/statistics/service-delivery"): (
+        ("GET", "/v1/statistics/service-delivery?from=2015-01-01&to=2015-01-31", None, None), STAFF_READ),
+    ("GET", "/v1/statistics/matching"): (
+        ("GET", "/v1/statistics/matching?from=2015-01-01&to=2015-01-31&office=CE08", None, None), STAFF_READ),
 }
 
 ROLES = ("none", "admin", "operator", "operator_na", "portal", "employer")
