@@ -1,9 +1,11 @@
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +54,26 @@ __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const ch
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
     y_log_message(Y_LOG_LEVEL_WARNING, "http: %s", msg);
+}
+
+/* libmicrohttpd's fatal errors. One is not fatal: in 0.9.75, with a thread
+ * pool on epoll, MHD_quiesce_daemon() marks a worker quiesced and then takes
+ * the listening socket out of that worker's epoll set; a worker that wakes in
+ * between takes it out itself (its own path tolerates ENOENT, quiesce's does
+ * not) and quiesce panics on ENOENT. The socket is out of the set either way,
+ * and the code after the panic only records that. Anything else aborts, as
+ * MHD's default handler does. */
+static void on_mhd_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+    (void)cls;
+    if (reason && strstr(reason, "Failed to remove listen FD from epoll set") && errno == ENOENT) {
+        y_log_message(Y_LOG_LEVEL_DEBUG, "libmicrohttpd: listening socket already out of a "
+                                         "worker's epoll set at quiesce (benign race)");
+        return;
+    }
+    y_log_message(Y_LOG_LEVEL_ERROR, "libmicrohttpd fatal error at %s:%u: %s", file ? file : "?",
+                  line, reason ? reason : "?");
+    abort();
 }
 
 static void *watchdog(void *arg)
@@ -174,6 +196,7 @@ incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incro
         };
         flags |= MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                  MHD_USE_TURBO;
+        MHD_set_panic_func(on_mhd_panic, NULL);
         if (ulfius_start_framework_with_mhd_options(&instance, flags, ops) != U_OK) {
             y_log_message(Y_LOG_LEVEL_ERROR, "cannot listen on %s port %d", cfg->listen, cfg->port);
             ulfius_clean_instance(&instance);
