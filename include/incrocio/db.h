@@ -145,6 +145,18 @@ incrocio_err incrocio_db_one_json(PGresult *res, json_t **doc);
 incrocio_err incrocio_db_save_doc(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
                                   const char *id, const json_t *doc, long version, char *id_out);
 
+/* Runs a list statement for a page of `limit` rows: limit_text, which
+ * values holds at the statement's row-limit parameter, is set to limit + 1,
+ * so *more tells whether another page follows; *n is the rows of this page
+ * (at most limit) in *res, which the caller PQclear()s (src/db/page.c). */
+incrocio_err incrocio_db_page_exec(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
+                                   const char *const *values, char limit_text[16], int limit,
+                                   PGresult **res, int *n, int *more);
+/* Appends the first n rows' JSON text in column json_col to items, the last
+ * one's column key_col to last_key (key_len bytes); clears res. DB when a
+ * row is not JSON. */
+incrocio_err incrocio_db_page_json(PGresult *res, int n, int json_col, int key_col, json_t *items,
+                                   char *last_key, size_t key_len);
 /* A text column as a JSON string, or null when SQL NULL. */
 json_t *incrocio_db_text_or_null(const PGresult *res, int row, int col);
 

@@ -170,26 +170,10 @@ incrocio_err incrocio_db_slots_list(struct incrocio_db_conn *conn,
     incrocio_err err;
     int n;
 
-    snprintf(limit, sizeof limit, "%d", f->limit + 1);
-    err = incrocio_db_exec(conn, &slots_list_stmt, values, &res);
+    err = incrocio_db_page_exec(conn, &slots_list_stmt, values, limit, f->limit, &res, &n, more);
     if (err != INCROCIO_OK)
         return err;
-    n = PQntuples(res);
-    *more = n > f->limit;
-    if (n > f->limit)
-        n = f->limit;
-    for (int i = 0; i < n; i++) {
-        json_t *doc = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-
-        if (doc == NULL) {
-            PQclear(res);
-            return INCROCIO_ERR_DB;
-        }
-        json_array_append_new(items, doc);
-        snprintf(last_key, last_key_len, "%s", PQgetvalue(res, i, 1));
-    }
-    PQclear(res);
-    return INCROCIO_OK;
+    return incrocio_db_page_json(res, n, 0, 1, items, last_key, last_key_len);
 }
 
 incrocio_err incrocio_db_appointment_book(struct incrocio_db_conn *conn,

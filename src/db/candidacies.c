@@ -204,25 +204,10 @@ incrocio_err incrocio_db_cand_list(struct incrocio_db_conn *conn,
     incrocio_err err;
     int n;
 
-    snprintf(limit, sizeof limit, "%d", f->limit + 1);
-    err = incrocio_db_exec(conn, &list_stmt, values, &res);
+    err = incrocio_db_page_exec(conn, &list_stmt, values, limit, f->limit, &res, &n, more);
     if (err != INCROCIO_OK)
         return err;
-    n = PQntuples(res);
-    *more = n > f->limit;
-    if (n > f->limit)
-        n = f->limit;
-    for (int i = 0; i < n; i++) {
-        json_t *item = json_loads(PQgetvalue(res, i, 1), 0, NULL);
-        if (item == NULL) {
-            PQclear(res);
-            return INCROCIO_ERR_NOMEM;
-        }
-        json_array_append_new(items, item);
-        snprintf(last_id, 37, "%s", PQgetvalue(res, i, 0));
-    }
-    PQclear(res);
-    return INCROCIO_OK;
+    return incrocio_db_page_json(res, n, 1, 0, items, last_id, 37);
 }
 
 incrocio_err incrocio_db_cand_seeker_touch(struct incrocio_db_conn *conn, const char *job_seeker_id)

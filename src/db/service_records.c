@@ -103,25 +103,8 @@ incrocio_err incrocio_db_service_records_list(struct incrocio_db_conn *conn,
     incrocio_err err;
     int n;
 
-    snprintf(limit, sizeof limit, "%d", f->limit + 1);
-    err = incrocio_db_exec(conn, &list_stmt, values, &res);
+    err = incrocio_db_page_exec(conn, &list_stmt, values, limit, f->limit, &res, &n, more);
     if (err != INCROCIO_OK)
         return err;
-    n = PQntuples(res);
-    *more = n > f->limit;
-    if (n > f->limit)
-        n = f->limit;
-    for (int i = 0; i < n; i++) {
-        json_error_t jerr;
-        json_t *doc = json_loads(PQgetvalue(res, i, 1), 0, &jerr);
-
-        if (doc == NULL) {
-            PQclear(res);
-            return INCROCIO_ERR_INTERNAL;
-        }
-        json_array_append_new(items, doc);
-        snprintf(last_id, 37, "%s", PQgetvalue(res, i, 0));
-    }
-    PQclear(res);
-    return INCROCIO_OK;
+    return incrocio_db_page_json(res, n, 1, 0, items, last_id, 37);
 }

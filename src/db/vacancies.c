@@ -119,14 +119,9 @@ incrocio_err incrocio_db_vacancies_list(struct incrocio_db_conn *conn,
     incrocio_err err;
     int n;
 
-    snprintf(limit, sizeof limit, "%d", f->limit + 1);
-    err = incrocio_db_exec(conn, &list_stmt, values, &res);
+    err = incrocio_db_page_exec(conn, &list_stmt, values, limit, f->limit, &res, &n, more);
     if (err != INCROCIO_OK)
         return err;
-    n = PQntuples(res);
-    *more = n > f->limit;
-    if (n > f->limit)
-        n = f->limit;
     for (int i = 0; i < n; i++) {
         json_array_append_new(
             items,
