@@ -54,9 +54,13 @@ int incrocio_principal_has_office(const struct incrocio_principal *who, const ch
  * -1 when it is malformed or has too many entries. */
 int incrocio_principal_set_offices(struct incrocio_principal *who, const char *pg_array);
 
-/* API keys: "inc_" and 43 base64url characters (256 random bits). Only their
- * SHA-256 is stored. */
-#define INCROCIO_APIKEY_LEN 47
+/* 256 random bits (getrandom) as 43 base64url characters: API keys and the
+ * cancellation tokens of bookings. */
+#define INCROCIO_TOKEN_LEN 43
+incrocio_err incrocio_random_token(char out[INCROCIO_TOKEN_LEN + 1]);
+
+/* API keys: "inc_" and a random token. Only their SHA-256 is stored. */
+#define INCROCIO_APIKEY_LEN (4 + INCROCIO_TOKEN_LEN)
 #define INCROCIO_APIKEY_PREFIX_LEN 12 /* "inc_" + 8: shown in listings */
 
 /* Writes a new random key into out (INCROCIO_APIKEY_LEN + 1 bytes). */

@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "incrocio/auth.h"
 #include "incrocio/error.h"
 
 /* Online booking, the pure part (src/domain/booking.c, booking_token.c): the
@@ -62,7 +63,7 @@ const char *incrocio_booking_refusal_detail(const char *code);
 
 /* Cancellation tokens: 43 base64url characters (256 random bits), given once
  * to a keyless booker; only their SHA-256 is stored. */
-#define INCROCIO_BOOKING_TOKEN_LEN 43
+#define INCROCIO_BOOKING_TOKEN_LEN INCROCIO_TOKEN_LEN
 
 /* Writes a new token into out (INCROCIO_BOOKING_TOKEN_LEN + 1 bytes) and its
  * SHA-256 as 64 hex digits into hash_hex. */

@@ -66,7 +66,7 @@ int incrocio_principal_set_offices(struct incrocio_principal *who, const char *a
     }
 }
 
-incrocio_err incrocio_apikey_generate(char *out)
+incrocio_err incrocio_random_token(char out[INCROCIO_TOKEN_LEN + 1])
 {
     unsigned char raw[32];
     size_t got = 0, len = 0;
@@ -77,12 +77,17 @@ incrocio_err incrocio_apikey_generate(char *out)
             return INCROCIO_ERR_IO;
         got += (size_t)n;
     }
-    memcpy(out, "inc_", 4);
-    if (!o_base64url_encode(raw, sizeof raw, (unsigned char *)out + 4, &len) ||
-        len != INCROCIO_APIKEY_LEN - 4)
+    if (!o_base64url_encode(raw, sizeof raw, (unsigned char *)out, &len) ||
+        len != INCROCIO_TOKEN_LEN)
         return INCROCIO_ERR_INTERNAL;
-    out[INCROCIO_APIKEY_LEN] = '\0';
+    out[INCROCIO_TOKEN_LEN] = '\0';
     return INCROCIO_OK;
+}
+
+incrocio_err incrocio_apikey_generate(char *out)
+{
+    memcpy(out, "inc_", 4);
+    return incrocio_random_token(out + 4);
 }
 
 incrocio_err incrocio_apikey_hash_hex(const char *key, char out[65])

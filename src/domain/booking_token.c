@@ -1,8 +1,6 @@
 /* Cancellation tokens of keyless bookers: random, shown once, stored hashed,
  * compared in constant time. */
-#include <orcania.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "incrocio/auth.h"
 #include "incrocio/booking.h"
@@ -19,20 +17,9 @@ int incrocio_booking_equal_ct(const void *a, const void *b, size_t n)
 
 incrocio_err incrocio_booking_token_new(char *out, char hash_hex[65])
 {
-    unsigned char raw[32];
-    size_t got = 0, len = 0;
+    incrocio_err err = incrocio_random_token(out);
 
-    while (got < sizeof raw) {
-        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-        if (n < 0)
-            return INCROCIO_ERR_IO;
-        got += (size_t)n;
-    }
-    if (!o_base64url_encode(raw, sizeof raw, (unsigned char *)out, &len) ||
-        len != INCROCIO_BOOKING_TOKEN_LEN)
-        return INCROCIO_ERR_INTERNAL;
-    out[INCROCIO_BOOKING_TOKEN_LEN] = '\0';
-    return incrocio_apikey_hash_hex(out, hash_hex);
+    return err == INCROCIO_OK ? incrocio_apikey_hash_hex(out, hash_hex) : err;
 }
 
 static int token_shape(const char *t)
