@@ -54,6 +54,7 @@ static int serve(const struct incrocio_config *cfg)
             incrocio_db_pool_free(pool);
             return 1;
         }
+        incrocio_db_pool_mark_replica(read_pool);
         y_log_message(Y_LOG_LEVEL_INFO, "read replica: lists, statistics and the changes feed "
                                         "read from DATABASE_READ_URL while it is reachable");
     }
