@@ -12,6 +12,7 @@ enum {
     OPT_LISTEN = 1000,
     OPT_PORT,
     OPT_DATABASE_URL,
+    OPT_DATABASE_READ_URL,
     OPT_POOL_SIZE,
     OPT_POOL_TIMEOUT,
     OPT_THREADS,
@@ -36,6 +37,7 @@ static const struct setting settings[] = {
     {"listen", OPT_LISTEN, "INCROCIO_LISTEN"},
     {"port", OPT_PORT, "INCROCIO_PORT"},
     {"database-url", OPT_DATABASE_URL, "DATABASE_URL"},
+    {"database-read-url", OPT_DATABASE_READ_URL, "DATABASE_READ_URL"},
     {"pool-size", OPT_POOL_SIZE, "INCROCIO_POOL_SIZE"},
     {"pool-timeout-ms", OPT_POOL_TIMEOUT, "INCROCIO_POOL_TIMEOUT_MS"},
     {"threads", OPT_THREADS, "INCROCIO_HTTP_THREADS"},
@@ -69,6 +71,9 @@ const char *incrocio_config_usage(void)
            "  --listen ADDR          IP address to bind (INCROCIO_LISTEN, default 127.0.0.1)\n"
            "  --port N               TCP port (INCROCIO_PORT, default 8080)\n"
            "  --database-url URL     libpq connection string (DATABASE_URL)\n"
+           "  --database-read-url URL  a streaming replica for lag-tolerant reads: lists,\n"
+           "                         statistics, the changes feed (DATABASE_READ_URL,\n"
+           "                         default none: every read on DATABASE_URL)\n"
            "  --pool-size N          database connections (INCROCIO_POOL_SIZE, default 8)\n"
            "  --pool-timeout-ms N    wait for a free connection before 503 "
            "(INCROCIO_POOL_TIMEOUT_MS, default 2000)\n"
@@ -246,6 +251,9 @@ static int apply(struct incrocio_config *cfg, const struct setting *st, const ch
     case OPT_DATABASE_URL:
         ok = copy_str(cfg->database_url, sizeof cfg->database_url, value) == 0;
         break;
+    case OPT_DATABASE_READ_URL:
+        ok = copy_str(cfg->database_read_url, sizeof cfg->database_read_url, value) == 0;
+        break;
     case OPT_POOL_SIZE:
         ok = parse_int(value, 1, 512, &v) == 0;
         if (ok)
@@ -306,7 +314,7 @@ static int apply(struct incrocio_config *cfg, const struct setting *st, const ch
     if (!ok) {
         /* Name the setting and the value, but never echo a connection string:
          * it may carry a password. */
-        if (st->opt == OPT_DATABASE_URL)
+        if (st->opt == OPT_DATABASE_URL || st->opt == OPT_DATABASE_READ_URL)
             snprintf(err, errlen, "invalid %s: too long", name);
         else
             snprintf(err, errlen, "invalid %s: '%s'", name, printable(value, shown, sizeof shown));

@@ -33,7 +33,7 @@ static int migrate(const struct incrocio_config *cfg)
 
 static int serve(const struct incrocio_config *cfg)
 {
-    struct incrocio_db_pool *pool = NULL;
+    struct incrocio_db_pool *pool = NULL, *read_pool = NULL;
     struct incrocio_match_sync *matching = NULL;
     incrocio_err err;
 
@@ -44,14 +44,32 @@ static int serve(const struct incrocio_config *cfg)
         y_log_message(Y_LOG_LEVEL_ERROR, "database pool: %s", incrocio_err_str(err));
         return 1;
     }
+    /* The replica's pool: the same size and timeout; never migrated (a
+     * standby is read-only), never named in the log (its URL has a password). */
+    if (cfg->database_read_url[0] != '\0') {
+        err = incrocio_db_pool_new(cfg->database_read_url, cfg->pool_size, cfg->pool_timeout_ms,
+                                   &read_pool);
+        if (err != INCROCIO_OK) {
+            y_log_message(Y_LOG_LEVEL_ERROR, "read replica pool: %s", incrocio_err_str(err));
+            incrocio_db_pool_free(pool);
+            return 1;
+        }
+        incrocio_db_pool_mark_replica(read_pool);
+        y_log_message(Y_LOG_LEVEL_INFO, "read replica: lists, statistics and the changes feed "
+                                        "read from DATABASE_READ_URL while it is reachable");
+    }
+    /* The matching index stays on the primary: it LISTENs, which a standby
+     * refuses, and reads the change log by the primary's snapshots. */
     err = incrocio_match_sync_start(cfg->database_url, &matching);
     if (err != INCROCIO_OK) {
         y_log_message(Y_LOG_LEVEL_ERROR, "matching: %s", incrocio_err_str(err));
+        incrocio_db_pool_free(read_pool);
         incrocio_db_pool_free(pool);
         return 1;
     }
-    err = incrocio_server_run(cfg, pool, matching);
+    err = incrocio_server_run(cfg, pool, read_pool, matching);
     incrocio_match_sync_stop(matching);
+    incrocio_db_pool_free(read_pool);
     incrocio_db_pool_free(pool);
     if (err != INCROCIO_OK) {
         y_log_message(Y_LOG_LEVEL_ERROR, "server: %s", incrocio_err_str(err));

@@ -184,4 +184,19 @@ int incrocio_api_office_open(const struct _u_request *req, struct _u_response *r
                              struct incrocio_req *ctx, const char *office, int staff_only,
                              struct incrocio_db_conn **conn);
 
+/* Scale-out (src/api/replica.c): the reads that may lag go to the replica. */
+struct incrocio_db_pool;
+/* The replica's pool while it is healthy, else the primary's. */
+struct incrocio_db_pool *incrocio_api_read_pool(const struct incrocio_req *ctx);
+/* incrocio_api_begin on incrocio_api_read_pool: *pool is where conn came
+ * from, to give to incrocio_api_finish_read (or incrocio_db_checkin). */
+int incrocio_api_begin_read(const struct _u_request *req, struct _u_response *resp,
+                            struct incrocio_req *ctx, struct incrocio_db_pool **pool,
+                            struct incrocio_db_conn **conn);
+/* Commits (a read: nothing to keep) and gives conn back to pool: 1, or 0
+ * with the problem sent. */
+int incrocio_api_finish_read(const struct _u_request *req, struct _u_response *resp,
+                             struct incrocio_req *ctx, struct incrocio_db_pool *pool,
+                             struct incrocio_db_conn *conn, incrocio_err err);
+
 #endif

@@ -12,6 +12,9 @@ struct incrocio_config {
     char listen[64];         /* INCROCIO_LISTEN, --listen: an IPv4 or IPv6 literal */
     int port;                /* INCROCIO_PORT, --port */
     char database_url[1024]; /* DATABASE_URL, --database-url */
+    /* DATABASE_READ_URL, --database-read-url: a streaming replica of
+     * database_url for the reads that may lag (README, Scale-out); "" for none */
+    char database_read_url[1024];
     int pool_size;           /* INCROCIO_POOL_SIZE, --pool-size */
     int pool_timeout_ms;     /* INCROCIO_POOL_TIMEOUT_MS, --pool-timeout-ms */
     int http_threads;        /* INCROCIO_HTTP_THREADS, --threads */

@@ -111,6 +111,9 @@ incrocio_err incrocio_db_pool_new(const char *conninfo, int size, int checkout_t
                                   struct incrocio_db_pool **out);
 void incrocio_db_pool_free(struct incrocio_db_pool *pool);
 
+/* Says pool is the read replica's: its log lines say so. */
+void incrocio_db_pool_mark_replica(struct incrocio_db_pool *pool);
+
 /* 1 when the last health check reached the server; no round trip. */
 int incrocio_db_pool_healthy(const struct incrocio_db_pool *pool);
 

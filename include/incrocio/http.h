@@ -20,6 +20,9 @@ struct incrocio_keycache;
 struct incrocio_app {
     const struct incrocio_config *cfg;
     struct incrocio_db_pool *pool;
+    /* DATABASE_READ_URL's streaming replica, or NULL: only the lag-tolerant
+     * reads use it (incrocio_api_read_pool), and only while it is healthy */
+    struct incrocio_db_pool *read_pool;
     struct incrocio_metrics *metrics;
     struct incrocio_ratelimit *ratelimit[INCROCIO_ROLE_COUNT]; /* per role; anonymous: per IP */
     struct incrocio_keycache *keys;
@@ -68,6 +71,7 @@ const struct incrocio_route *incrocio_routes(size_t *n);
 /* Serves until SIGINT or SIGTERM, then stops accepting, lets requests in
  * flight finish (bounded by a watchdog) and returns. */
 incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incrocio_db_pool *pool,
+                                 struct incrocio_db_pool *read_pool,
                                  struct incrocio_match_sync *matching);
 
 /* The route's path variable (e.g. "code"), percent-decoded, or NULL. */

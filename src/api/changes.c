@@ -44,6 +44,7 @@ void incrocio_api_changes_list(const struct _u_request *req, struct _u_response 
     static const char *const allowed[] = {"since", "limit", "type", NULL};
     struct incrocio_changes_query q;
     struct incrocio_db_conn *conn;
+    struct incrocio_db_pool *pool;
     json_t *errors = json_array(), *items;
     int portal = ctx->who.role == INCROCIO_ROLE_PORTAL, n = 0;
     long long next = 0;
@@ -63,10 +64,13 @@ void incrocio_api_changes_list(const struct _u_request *req, struct _u_response 
         return;
     }
     items = json_array();
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
+    /* The replica may lag: the cursor never goes back (next >= since), so a
+     * poller sees the entries a little later, never twice or never. */
+    pool = incrocio_api_read_pool(ctx);
+    err = incrocio_db_checkout(pool, &conn);
     if (err == INCROCIO_OK) {
         err = incrocio_db_changes_list(conn, &q, portal, items, &n, &next);
-        incrocio_db_checkin(ctx->app->pool, conn);
+        incrocio_db_checkin(pool, conn);
     }
     if (err != INCROCIO_OK) {
         json_decref(items);

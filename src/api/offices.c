@@ -37,6 +37,7 @@ void incrocio_api_offices_list(const struct _u_request *req, struct _u_response 
     json_t *errors = json_array(), *items;
     struct incrocio_office *offices;
     struct incrocio_db_conn *conn;
+    struct incrocio_db_pool *pool;
     struct incrocio_page page;
     incrocio_err err;
     int n = 0;
@@ -58,11 +59,12 @@ void incrocio_api_offices_list(const struct _u_request *req, struct _u_response 
         incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_NOMEM);
         return;
     }
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
+    pool = incrocio_api_read_pool(ctx); /* a list: may lag (README, Scale-out) */
+    err = incrocio_db_checkout(pool, &conn);
     if (err == INCROCIO_OK) {
         err = incrocio_db_offices_list(conn, province, page.has_after ? page.after : NULL,
                                        page.limit + 1, offices, &n);
-        incrocio_db_checkin(ctx->app->pool, conn);
+        incrocio_db_checkin(pool, conn);
     }
     if (err != INCROCIO_OK) {
         free(offices);

@@ -98,6 +98,7 @@ void incrocio_api_statistics_delivery(const struct _u_request *req, struct _u_re
     const char *list = incrocio_query_get(req, "offices");
     char codes[INCROCIO_STATS_MAX_OFFICES][8], array[INCROCIO_STATS_MAX_OFFICES * 5 + 3] = "{";
     struct incrocio_db_conn *conn;
+    struct incrocio_db_pool *pool; /* the replica while it is healthy: aggregates may lag */
     json_t *errors = json_array(), *unknown, *types, *rows, *body;
     size_t n = 0;
     incrocio_err err;
@@ -129,7 +130,7 @@ void incrocio_api_statistics_delivery(const struct _u_request *req, struct _u_re
     }
     if (n == 0)
         strcpy(array, "{}");
-    if (!incrocio_api_begin(req, resp, ctx, &conn)) {
+    if (!incrocio_api_begin_read(req, resp, ctx, &pool, &conn)) {
         json_decref(errors);
         return;
     }
@@ -140,7 +141,7 @@ void incrocio_api_statistics_delivery(const struct _u_request *req, struct _u_re
     if (err == INCROCIO_OK && json_array_size(unknown) > 0) {
         char detail[160];
 
-        incrocio_db_checkin(ctx->app->pool, conn);
+        incrocio_db_checkin(pool, conn);
         snprintf(detail, sizeof detail, "no office has the code %s",
                  json_string_value(json_array_get(unknown, 0)));
         incrocio_problem_add_param(errors, "offices", "offices.unknown", detail);
@@ -158,7 +159,7 @@ void incrocio_api_statistics_delivery(const struct _u_request *req, struct _u_re
         err = incrocio_db_statistics_delivery(conn, incrocio_query_get(req, "from"),
                                               incrocio_query_get(req, "to"), list ? array : NULL,
                                               rows);
-    if (incrocio_api_finish(req, resp, ctx, conn, err, NULL)) {
+    if (incrocio_api_finish_read(req, resp, ctx, pool, conn, err)) {
         body = delivery_body_new(incrocio_query_get(req, "from"), incrocio_query_get(req, "to"),
                                  list ? (long)n : -1, types, rows);
         incrocio_respond_json(resp, 200, body, NULL);
@@ -210,6 +211,7 @@ void incrocio_api_statistics_matching(const struct _u_request *req, struct _u_re
     static const char *const allowed[] = {"from", "to", "office", NULL};
     const char *office = incrocio_query_get(req, "office");
     struct incrocio_db_conn *conn;
+    struct incrocio_db_pool *pool; /* the replica while it is healthy: aggregates may lag */
     json_t *errors = json_array(), *offices, *body;
     incrocio_err err;
 
@@ -222,7 +224,7 @@ void incrocio_api_statistics_matching(const struct _u_request *req, struct _u_re
         incrocio_query_fail(req, resp, ctx, errors);
         return;
     }
-    if (!incrocio_api_begin(req, resp, ctx, &conn)) {
+    if (!incrocio_api_begin_read(req, resp, ctx, &pool, &conn)) {
         json_decref(errors);
         return;
     }
@@ -230,14 +232,14 @@ void incrocio_api_statistics_matching(const struct _u_request *req, struct _u_re
     err = incrocio_db_statistics_matching(conn, incrocio_query_get(req, "from"),
                                           incrocio_query_get(req, "to"), office, offices);
     if (err == INCROCIO_OK && office != NULL && json_array_size(offices) == 0) {
-        incrocio_db_checkin(ctx->app->pool, conn);
+        incrocio_db_checkin(pool, conn);
         json_decref(offices);
         incrocio_problem_add_param(errors, "office", "office.unknown", "no office has this code");
         incrocio_query_fail(req, resp, ctx, errors);
         return;
     }
     json_decref(errors);
-    if (incrocio_api_finish(req, resp, ctx, conn, err, NULL)) {
+    if (incrocio_api_finish_read(req, resp, ctx, pool, conn, err)) {
         body = json_pack("{s:s, s:s, s:o, s:O, s:o}", "from", incrocio_query_get(req, "from"), "to",
                          incrocio_query_get(req, "to"), "office",
                          office ? json_string(office) : json_null(), "offices", offices, "total",

@@ -346,6 +346,7 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
     struct incrocio_vacancy_filter f = {0};
     struct incrocio_page page;
     struct incrocio_db_conn *conn;
+    struct incrocio_db_pool *pool;
     json_t *errors = json_array(), *items, *body;
     char last_id[37] = "";
     const char *v;
@@ -432,14 +433,16 @@ void incrocio_api_vacancies_list(const struct _u_request *req, struct _u_respons
     }
     f.after_id = page.has_after ? page.after : NULL;
     f.limit = page.limit;
-    err = incrocio_db_checkout(ctx->app->pool, &conn);
+    /* A list: may lag by the replica's delay (README, Scale-out). */
+    pool = incrocio_api_read_pool(ctx);
+    err = incrocio_db_checkout(pool, &conn);
     if (err != INCROCIO_OK) {
         incrocio_problem_from_err(req, resp, ctx, err);
         return;
     }
     items = json_array();
     err = incrocio_db_vacancies_list(conn, &f, items, &more, last_id);
-    if (!incrocio_api_finish(req, resp, ctx, conn, err, NULL)) {
+    if (!incrocio_api_finish_read(req, resp, ctx, pool, conn, err)) {
         json_decref(items);
         return;
     }

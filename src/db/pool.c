@@ -33,6 +33,7 @@ struct incrocio_db_pool {
     atomic_int healthy;
     atomic_uint epoch; /* bumped on every outage: older connections reconnect */
     atomic_int stopping;
+    atomic_int replica; /* DATABASE_READ_URL's pool: its outage is no 503 */
     pthread_t health_thread;
     pthread_mutex_t health_lock;
     pthread_cond_t health_wake;
@@ -93,11 +94,21 @@ static void set_healthy(struct incrocio_db_pool *pool, int up)
 
     if (was && !up) {
         atomic_fetch_add(&pool->epoch, 1);
-        y_log_message(Y_LOG_LEVEL_WARNING,
-                      "database unreachable: requests get 503 until it is back");
+        if (atomic_load(&pool->replica))
+            y_log_message(Y_LOG_LEVEL_WARNING,
+                          "read replica unreachable: its reads go to the primary until it is back");
+        else
+            y_log_message(Y_LOG_LEVEL_WARNING,
+                          "database unreachable: requests get 503 until it is back");
     } else if (!was && up) {
-        y_log_message(Y_LOG_LEVEL_INFO, "database reachable again");
+        y_log_message(Y_LOG_LEVEL_INFO, "%s reachable again",
+                      atomic_load(&pool->replica) ? "read replica" : "database");
     }
+}
+
+void incrocio_db_pool_mark_replica(struct incrocio_db_pool *pool)
+{
+    atomic_store(&pool->replica, 1);
 }
 
 static int ping(PGconn **pg, const char *conninfo)

@@ -125,10 +125,12 @@ static void app_clear(struct incrocio_app *app)
 }
 
 incrocio_err incrocio_server_run(const struct incrocio_config *cfg, struct incrocio_db_pool *pool,
+                                 struct incrocio_db_pool *read_pool,
                                  struct incrocio_match_sync *matching)
 {
     struct server srv;
-    struct incrocio_app app = {.cfg = cfg, .pool = pool, .matching = matching};
+    struct incrocio_app app = {
+        .cfg = cfg, .pool = pool, .read_pool = read_pool, .matching = matching};
     struct incrocio_dispatch *dispatch = NULL;
     struct _u_instance instance;
     struct sockaddr_in6 a6;

@@ -108,6 +108,7 @@ static void assert_config_equal(size_t row, const struct incrocio_config *got,
     ROW_STR(row, got->listen, want->listen);
     ROW_INT(row, got->port, want->port);
     ROW_STR(row, got->database_url, want->database_url);
+    ROW_STR(row, got->database_read_url, want->database_read_url);
     ROW_INT(row, got->pool_size, want->pool_size);
     ROW_INT(row, got->pool_timeout_ms, want->pool_timeout_ms);
     ROW_INT(row, got->http_threads, want->http_threads);
@@ -138,6 +139,7 @@ enum {
     S_LISTEN,
     S_PORT,
     S_DB,
+    S_DB_READ,
     S_POOL,
     S_POOL_TIMEOUT,
     S_THREADS,
@@ -155,6 +157,7 @@ static const struct setting settings[S_COUNT] = {
     [S_LISTEN] = {"listen", "INCROCIO_LISTEN", K_STR, OFF(listen)},
     [S_PORT] = {"port", "INCROCIO_PORT", K_INT, OFF(port)},
     [S_DB] = {"database-url", "DATABASE_URL", K_STR, OFF(database_url)},
+    [S_DB_READ] = {"database-read-url", "DATABASE_READ_URL", K_STR, OFF(database_read_url)},
     [S_POOL] = {"pool-size", "INCROCIO_POOL_SIZE", K_INT, OFF(pool_size)},
     [S_POOL_TIMEOUT] = {"pool-timeout-ms", "INCROCIO_POOL_TIMEOUT_MS", K_INT, OFF(pool_timeout_ms)},
     [S_THREADS] = {"threads", "INCROCIO_HTTP_THREADS", K_INT, OFF(http_threads)},
@@ -205,6 +208,7 @@ static void test_defaults(void **state)
     assert_string_equal(cfg.listen, "127.0.0.1");
     assert_int_equal(cfg.port, 8080);
     assert_string_equal(cfg.database_url, "");
+    assert_string_equal(cfg.database_read_url, "");
     assert_int_equal(cfg.pool_size, 8);
     assert_int_equal(cfg.pool_timeout_ms, 2000);
     assert_int_equal(cfg.http_threads, 2);
@@ -238,19 +242,13 @@ static void test_defaults_without_getenv(void **state)
 static void test_getenv_asked_exactly_the_documented_names(void **state)
 {
     static const char *const names[] = {
-        "INCROCIO_LISTEN",
-        "INCROCIO_PORT",
-        "DATABASE_URL",
-        "INCROCIO_POOL_SIZE",
-        "INCROCIO_POOL_TIMEOUT_MS",
-        "INCROCIO_HTTP_THREADS",
-        "INCROCIO_BODY_LIMIT",
-        "INCROCIO_IDLE_TIMEOUT",
-        "INCROCIO_LOG_LEVEL",
-        "INCROCIO_CORS_ORIGINS",
-        "INCROCIO_RATE_LIMIT",
-        "INCROCIO_RATE_LIMITS",
-        "INCROCIO_METRICS_PRIVATE",
+        "INCROCIO_LISTEN",       "INCROCIO_PORT",
+        "DATABASE_URL",          "DATABASE_READ_URL",
+        "INCROCIO_POOL_SIZE",    "INCROCIO_POOL_TIMEOUT_MS",
+        "INCROCIO_HTTP_THREADS", "INCROCIO_BODY_LIMIT",
+        "INCROCIO_IDLE_TIMEOUT", "INCROCIO_LOG_LEVEL",
+        "INCROCIO_CORS_ORIGINS", "INCROCIO_RATE_LIMIT",
+        "INCROCIO_RATE_LIMITS",  "INCROCIO_METRICS_PRIVATE",
         "INCROCIO_MIGRATE",
     };
     struct incrocio_config cfg;
@@ -288,6 +286,8 @@ static const struct valid_row valid_rows[] = {
     {S_DB, "postgresql://localhost/incrocio", 0, "postgresql://localhost/incrocio"},
     {S_DB, "host=/tmp dbname=incrocio", 0, "host=/tmp dbname=incrocio"},
     {S_DB, "", 0, ""},
+    {S_DB_READ, "postgresql://127.0.0.1:5433/incrocio", 0, "postgresql://127.0.0.1:5433/incrocio"},
+    {S_DB_READ, "", 0, ""},
     {S_POOL, "1", 1, NULL},
     {S_POOL, "512", 512, NULL},
     {S_POOL_TIMEOUT, "1", 1, NULL},
@@ -832,6 +832,22 @@ static void test_database_url_length_and_secrecy(void **state)
     assert_string_equal(cfg.database_url, fits);
     assert_int_equal(parse_args(&cfg, ARGS("--database-url", too_long)), INCROCIO_ERR_INVALID);
     assert_string_equal(err, "invalid --database-url: too long");
+    assert_null(strstr(err, SECRET));
+
+    /* The replica's URL: the same length limit, the same secrecy. */
+    env_clear();
+    env_set("DATABASE_READ_URL", fits);
+    assert_int_equal(parse_args(&cfg, NOARGS), INCROCIO_OK);
+    assert_string_equal(cfg.database_read_url, fits);
+    assert_string_equal(cfg.database_url, "");
+    env_clear();
+    env_set("DATABASE_READ_URL", too_long);
+    assert_int_equal(parse_args(&cfg, NOARGS), INCROCIO_ERR_INVALID);
+    assert_string_equal(err, "invalid DATABASE_READ_URL: too long");
+    assert_null(strstr(err, SECRET));
+    env_clear();
+    assert_int_equal(parse_args(&cfg, ARGS("--database-read-url", too_long)), INCROCIO_ERR_INVALID);
+    assert_string_equal(err, "invalid --database-read-url: too long");
     assert_null(strstr(err, SECRET));
 
     free(fits);
