@@ -6,6 +6,7 @@ write once; a key reused for another request is a 422; malformed keys are a
 alone; service records go to January 2015, which no statistics test counts."""
 import hashlib
 import json
+import socket
 import threading
 import time
 import uuid
@@ -113,6 +114,29 @@ class IdempotencyTest(ApiTest):
         self.assertEqual(len(idem_rows), 1)
         third = self.post("/v1/job-seekers", doc, idem_rows[0][0])
         self.assertReplay(first, third)
+
+    def test_a_response_lost_on_the_way_is_replayed(self):
+        """The client never reads its answer (the connection drops): its retry
+        gets that answer, and there is one record."""
+        doc, idem = person(OFFICE), new_key()
+        payload = json.dumps(doc).encode()
+        head = ("POST /v1/job-seekers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                "Content-Type: application/json\r\nIdempotency-Key: %s\r\nContent-Length: %d\r\n\r\n"
+                % (self.keys["admin"], idem, len(payload))).encode()
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+            s.sendall(head + payload)
+            deadline = time.time() + 10
+            while psql("SELECT count(*) FROM idempotency_keys WHERE idem_key = %s AND status IS NOT NULL"
+                       % q(idem)) != [["1"]]:
+                self.assertLess(time.time(), deadline, "the first request's response was never stored")
+                time.sleep(0.02)
+        # Closed unread. The retry:
+        again = self.post("/v1/job-seekers", doc, idem)
+        self.assertEqual(again.status, 201, again)
+        self.assertEqual(again.header(REPLAYED), "true")
+        self.assertEqual(again.json()["codice_fiscale"], doc["codice_fiscale"])
+        self.assertEqual(self.count("SELECT count(*) FROM job_seekers WHERE codice_fiscale = %s"
+                                    % q(doc["codice_fiscale"])), 1)
 
     def test_the_key_commits_in_the_writes_transaction(self):
         """The key's row is inserted in the handler's transaction: now() is
