@@ -25,13 +25,17 @@ enum incrocio_idem_key_check {
     INCROCIO_IDEM_KEY_CHARACTERS, /* outside visible ASCII (0x21-0x7e) */
 };
 
-/* One keyed POST's state, owned by the dispatcher for the request. */
+/* One keyed POST's state, owned by the dispatcher for the request. The key
+ * itself is kept nowhere: the table holds its SHA-256, and the stored
+ * response is sealed under a key derived from it, so that a reader of the
+ * database sees no personal data and no cancellation token there. */
 struct incrocio_idem {
     char scope[INCROCIO_IDEM_SCOPE_MAX]; /* "key:<API key id>" or "addr:<client address>" */
-    char key[INCROCIO_IDEM_KEY_MAX + 1];
-    char fingerprint[65]; /* SHA-256 hex of method, path and canonical body */
-    int claimed;          /* the key's row committed with the handler's write */
-    int lost;             /* another request with this key committed first */
+    char key_hash[65];                   /* SHA-256 hex of the key */
+    unsigned char seal[32];              /* the response's sealing key */
+    char fingerprint[65];                /* SHA-256 hex of method, path and canonical body */
+    int claimed;                         /* the key's row committed with the handler's write */
+    int lost;                            /* another request with this key committed first */
 };
 
 /* Pure parts (src/domain/idempotency.c). */
@@ -50,6 +54,24 @@ incrocio_err incrocio_idempotency_fingerprint(const char *method, const char *pa
  * client address (as rate limiting counts it). */
 void incrocio_idempotency_scope(const char *key_id, const char *client_address, char *out,
                                 size_t outlen);
+
+/* The key as the table holds it: SHA-256 (hex) of its characters. */
+incrocio_err incrocio_idempotency_key_hash(const char *key, char out[65]);
+
+/* The sealing key of a response: HMAC-SHA256 under the Idempotency-Key of
+ * "incrocio-idempotency-seal:" and the scope. Only a client holding the key
+ * can have its response unsealed. */
+incrocio_err incrocio_idempotency_seal_key(const char *key, const char *scope,
+                                           unsigned char out[32]);
+
+/* AES-256-GCM with a random nonce: hex of nonce, ciphertext and tag (the
+ * caller frees it), or NULL. */
+char *incrocio_idempotency_seal_new(const unsigned char seal[32], const char *plain, size_t len);
+
+/* The plaintext (NUL-terminated, *len bytes; the caller frees it) of what
+ * incrocio_idempotency_seal_new made with the same key, or NULL when hex is
+ * not that (another key, altered, malformed). */
+char *incrocio_idempotency_unseal_new(const unsigned char seal[32], const char *hex, size_t *len);
 
 /* The request hooks (src/http/idempotency.c). */
 

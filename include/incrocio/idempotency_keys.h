@@ -15,7 +15,8 @@
  * its server stopped between the COMMIT and storing the response. */
 #define INCROCIO_IDEM_LOST_SQL "interval '60 seconds'"
 
-/* A found row. body is the caller's to free (NULL while pending). */
+/* A found row. body (the sealed response, hex) is the caller's to free
+ * (NULL while pending). */
 struct incrocio_idem_row {
     char fingerprint[65];
     int status; /* 0 while the response is not stored yet */
@@ -29,18 +30,19 @@ struct incrocio_idem_row {
 
 /* The live row of (scope, key): OK, NOT_FOUND, or a database error. */
 incrocio_err incrocio_db_idempotency_find(struct incrocio_db_conn *conn, const char *scope,
-                                          const char *key, struct incrocio_idem_row *out);
+                                          const char *key_hash, struct incrocio_idem_row *out);
 
 /* Inserts the row (or takes over an expired one) in the open transaction:
  * *claimed is 0 when a live row exists (after waiting for the transaction
  * that inserted it, if it is still open). */
 incrocio_err incrocio_db_idempotency_claim(struct incrocio_db_conn *conn, const char *scope,
-                                           const char *key, const char *fingerprint, int *claimed);
+                                           const char *key_hash, const char *fingerprint,
+                                           int *claimed);
 
 /* Stores the response of a claimed row (autocommit). */
 incrocio_err incrocio_db_idempotency_store(struct incrocio_db_conn *conn, const char *scope,
-                                           const char *key, const char *fingerprint, int status,
-                                           const char *location, const char *etag,
+                                           const char *key_hash, const char *fingerprint,
+                                           int status, const char *location, const char *etag,
                                            const char *content_type, const char *body);
 
 /* Deletes up to limit expired rows; *deleted says how many. */

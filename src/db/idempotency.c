@@ -10,15 +10,15 @@ static const struct incrocio_stmt find_stmt = {
     INCROCIO_STMT_IDEM_FIND, 2,
     "SELECT fingerprint, coalesce(status, 0), location, etag, content_type, body,"
     " status IS NULL AND created_at < now() - " INCROCIO_IDEM_LOST_SQL
-    " FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND expires_at > now()"};
+    " FROM idempotency_keys WHERE scope = $1 AND key_hash = $2 AND expires_at > now()"};
 
 /* ON CONFLICT waits for a concurrent inserter's transaction: a live row then
  * makes the update's WHERE false and no row comes back. */
 static const struct incrocio_stmt claim_stmt = {
     INCROCIO_STMT_IDEM_CLAIM, 3,
-    "INSERT INTO idempotency_keys (scope, idem_key, fingerprint, expires_at)"
+    "INSERT INTO idempotency_keys (scope, key_hash, fingerprint, expires_at)"
     " VALUES ($1, $2, $3, now() + " INCROCIO_IDEM_TTL_SQL ")"
-    " ON CONFLICT (scope, idem_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
+    " ON CONFLICT (scope, key_hash) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
     " created_at = now(), expires_at = EXCLUDED.expires_at, status = NULL, location = NULL,"
     " etag = NULL, content_type = NULL, body = NULL"
     " WHERE idempotency_keys.expires_at <= now() RETURNING 1"};
@@ -31,7 +31,7 @@ static const struct incrocio_stmt store_stmt = {
     INCROCIO_STMT_IDEM_STORE, 8,
     "WITH async AS (SELECT set_config('synchronous_commit', 'off', true))"
     " UPDATE idempotency_keys SET status = $4::int, location = $5, etag = $6, content_type = $7,"
-    " body = $8 FROM async WHERE scope = $1 AND idem_key = $2 AND fingerprint = $3"
+    " body = $8 FROM async WHERE scope = $1 AND key_hash = $2 AND fingerprint = $3"
     " AND status IS NULL"};
 
 static const struct incrocio_stmt prune_stmt = {

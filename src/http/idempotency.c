@@ -57,17 +57,26 @@ static void reset(struct _u_response *resp)
             u_map_remove_from_key_case(resp->map_header, drop[i]);
 }
 
-static void replay(struct _u_response *resp, const struct incrocio_idem_row *row)
+/* The stored response again; 0 when it cannot be unsealed (never, unless
+ * the row was altered). */
+static int replay(struct _u_response *resp, const struct incrocio_idem *idem,
+                  const struct incrocio_idem_row *row)
 {
+    size_t len = 0;
+    char *body = row->body ? incrocio_idempotency_unseal_new(idem->seal, row->body, &len) : NULL;
+
+    if (body == NULL)
+        return 0;
     reset(resp);
     incrocio_respond_bytes(resp, (unsigned)row->status,
-                           row->content_type[0] ? row->content_type : NULL,
-                           row->body ? row->body : "", row->body_len);
+                           row->content_type[0] ? row->content_type : NULL, body, len);
+    free(body);
     if (row->location[0])
         incrocio_respond_header(resp, "Location", row->location);
     if (row->etag[0])
         incrocio_respond_header(resp, "ETag", row->etag);
     incrocio_respond_header(resp, "Idempotency-Replayed", "true");
+    return 1;
 }
 
 static void mismatch(const struct _u_request *req, struct _u_response *resp,
@@ -118,7 +127,7 @@ static incrocio_err lookup(const struct incrocio_req *ctx, const struct incrocio
     memset(row, 0, sizeof *row);
     if (err != INCROCIO_OK)
         return err;
-    err = incrocio_db_idempotency_find(conn, idem->scope, idem->key, row);
+    err = incrocio_db_idempotency_find(conn, idem->scope, idem->key_hash, row);
     incrocio_db_checkin(ctx->app->pool, conn);
     return err;
 }
@@ -155,7 +164,10 @@ static int answer_from_row(const struct _u_request *req, struct _u_response *res
             return 1;
         }
         if (row.status != 0) {
-            replay(resp, &row);
+            if (!replay(resp, idem, &row)) {
+                reset(resp);
+                incrocio_problem_from_err(req, resp, ctx, INCROCIO_ERR_INTERNAL);
+            }
             free(row.body);
             return 1;
         }
@@ -188,10 +200,13 @@ int incrocio_idempotency_before(const struct _u_request *req, struct _u_response
         return 0;
     }
     memset(idem, 0, sizeof *idem);
-    snprintf(idem->key, sizeof idem->key, "%s", value);
     incrocio_idempotency_scope(ctx->who.key_id, client_address, idem->scope, sizeof idem->scope);
-    err = incrocio_idempotency_fingerprint(req->http_verb, req->url_path, ctx->body,
-                                           idem->fingerprint);
+    err = incrocio_idempotency_key_hash(value, idem->key_hash);
+    if (err == INCROCIO_OK)
+        err = incrocio_idempotency_seal_key(value, idem->scope, idem->seal);
+    if (err == INCROCIO_OK)
+        err = incrocio_idempotency_fingerprint(req->http_verb, req->url_path, ctx->body,
+                                               idem->fingerprint);
     if (err != INCROCIO_OK) {
         incrocio_problem_from_err(req, resp, ctx, err);
         return 0;
@@ -209,7 +224,8 @@ incrocio_err incrocio_idempotency_claim(struct incrocio_idem *idem, struct incro
 
     if (idem->claimed) /* a handler's second transaction: the key is taken already */
         return INCROCIO_OK;
-    err = incrocio_db_idempotency_claim(conn, idem->scope, idem->key, idem->fingerprint, &claimed);
+    err = incrocio_db_idempotency_claim(conn, idem->scope, idem->key_hash, idem->fingerprint,
+                                        &claimed);
     if (err == INCROCIO_OK && !claimed) {
         idem->lost = 1;
         return INCROCIO_ERR_CONFLICT;
@@ -223,16 +239,14 @@ static void store(const struct _u_response *resp, const struct incrocio_req *ctx
     const char *location = u_map_get_case(resp->map_header, "Location");
     const char *etag = u_map_get_case(resp->map_header, "ETag");
     const char *type = u_map_get_case(resp->map_header, "Content-Type");
-    char *body = malloc(resp->binary_body_length + 1);
+    char *body = incrocio_idempotency_seal_new(
+        idem->seal, resp->binary_body ? resp->binary_body : "", resp->binary_body_length);
     struct incrocio_db_conn *conn;
     incrocio_err err = body ? incrocio_db_checkout(ctx->app->pool, &conn) : INCROCIO_ERR_NOMEM;
     int pruned = 0;
 
     if (err == INCROCIO_OK) {
-        if (resp->binary_body_length)
-            memcpy(body, resp->binary_body, resp->binary_body_length);
-        body[resp->binary_body_length] = '\0';
-        err = incrocio_db_idempotency_store(conn, idem->scope, idem->key, idem->fingerprint,
+        err = incrocio_db_idempotency_store(conn, idem->scope, idem->key_hash, idem->fingerprint,
                                             (int)resp->status, location, etag, type, body);
         /* Expired rows are ignored anyway: pruning only bounds the table. */
         if (err == INCROCIO_OK && atomic_fetch_add(&stored_count, 1) % PRUNE_EVERY == 0)

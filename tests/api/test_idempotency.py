@@ -29,6 +29,11 @@ def q(s):
     return "'" + s.replace("'", "''") + "'"
 
 
+def kh(idem):
+    """The key as the table holds it: its SHA-256, in hex (SQL)."""
+    return "encode(sha256(convert_to(%s, 'UTF8')), 'hex')" % q(idem)
+
+
 class IdempotencyTest(ApiTest):
     # helpers
 
@@ -53,7 +58,7 @@ class IdempotencyTest(ApiTest):
         return int(psql(sql)[0][0])
 
     def key_rows(self, idem):
-        return self.count("SELECT count(*) FROM idempotency_keys WHERE idem_key = %s" % q(idem))
+        return self.count("SELECT count(*) FROM idempotency_keys WHERE key_hash = %s" % kh(idem))
 
     def employer(self):
         r = self.post("/v1/employers", employer_doc(OFFICE), None)
@@ -95,6 +100,7 @@ class IdempotencyTest(ApiTest):
         again = self.post(path, body, idem, key=key)
         self.assertReplay(first, again)
         self.assertEqual(self.key_rows(idem), 1)
+        self.last_idem = idem
         return first
 
     # a retry returns the first response and writes once
@@ -109,10 +115,7 @@ class IdempotencyTest(ApiTest):
         self.assertEqual(self.count("SELECT count(*) FROM job_seekers WHERE codice_fiscale = %s"
                                     % q(doc["codice_fiscale"])), 1)
         # A third time, later, still the same.
-        idem_rows = psql("SELECT idem_key FROM idempotency_keys WHERE location = %s"
-                         % q("/v1/job-seekers/" + js["id"]))
-        self.assertEqual(len(idem_rows), 1)
-        third = self.post("/v1/job-seekers", doc, idem_rows[0][0])
+        third = self.post("/v1/job-seekers", doc, self.last_idem)
         self.assertReplay(first, third)
 
     def test_a_response_lost_on_the_way_is_replayed(self):
@@ -126,8 +129,8 @@ class IdempotencyTest(ApiTest):
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
             s.sendall(head + payload)
             deadline = time.time() + 10
-            while psql("SELECT count(*) FROM idempotency_keys WHERE idem_key = %s AND status IS NOT NULL"
-                       % q(idem)) != [["1"]]:
+            while psql("SELECT count(*) FROM idempotency_keys WHERE key_hash = %s AND status IS NOT NULL"
+                       % kh(idem)) != [["1"]]:
                 self.assertLess(time.time(), deadline, "the first request's response was never stored")
                 time.sleep(0.02)
         # Closed unread. The retry:
@@ -146,12 +149,17 @@ class IdempotencyTest(ApiTest):
         r = self.post("/v1/job-seekers", doc, idem)
         self.assertEqual(r.status, 201, r)
         rows = psql("SELECT j.created_at = k.created_at, k.status, k.location, k.etag, k.content_type"
-                    " FROM job_seekers j, idempotency_keys k WHERE j.id = %s AND k.idem_key = %s"
-                    % (q(r.json()["id"]), q(idem)))
+                    " FROM job_seekers j, idempotency_keys k WHERE j.id = %s AND k.key_hash = %s"
+                    % (q(r.json()["id"]), kh(idem)))
         self.assertEqual(rows, [["t", "201", r.header("location"), '"1"', "application/json"]])
-        scope = psql("SELECT scope, expires_at - created_at FROM idempotency_keys WHERE idem_key = %s" % q(idem))
+        scope = psql("SELECT scope, expires_at - created_at, body ~ '^[0-9a-f]+$',"
+                     " position(%s in body), position(%s in body) FROM idempotency_keys WHERE key_hash = %s"
+                     % (q(doc["codice_fiscale"]), q(doc["family_name"]), kh(idem)))
         self.assertRegex(scope[0][0], r"^key:[0-9a-f-]{36}$")
-        self.assertEqual(scope[0][1], "1 day")
+        # The stored response is sealed: no personal data in the table.
+        self.assertEqual(scope[0][1:], ["1 day", "t", "0", "0"])
+        self.assertEqual(self.count("SELECT count(*) FROM idempotency_keys WHERE key_hash = %s OR body LIKE %s"
+                                    % (q(idem), q("%" + doc["codice_fiscale"] + "%"))), 0)
 
     def test_vacancy_retry(self):
         title = "Idempotenza %s" % uuid.uuid4()
@@ -200,8 +208,10 @@ class IdempotencyTest(ApiTest):
         self.assertEqual(first.status, 201, first)
         self.assertEqual(self.count("SELECT count(*) FROM appointments WHERE slot_id = %s" % q(s["id"])), 1)
         self.assertEqual(self.server.get("/v1/offices/%s/slots/%s" % (OFFICE, s["id"])).json()["booked"], 1)
-        scope = psql("SELECT scope FROM idempotency_keys WHERE location = %s" % q(first.header("location")))
-        self.assertEqual(scope, [["addr:127.0.0.1"]])
+        scope = psql("SELECT scope, position(%s in body) FROM idempotency_keys WHERE location = %s"
+                     % (q(first.json()["cancellation_token"]), q(first.header("location"))))
+        # The cancellation token is stored only sealed (it is hashed in appointments).
+        self.assertEqual(scope, [["addr:127.0.0.1", "0"]])
 
     def test_every_other_post_route(self):
         """The hook is generic: employers, service agreements, slots, service
@@ -393,7 +403,7 @@ class IdempotencyTest(ApiTest):
     def admin_scope(self):
         idem = new_key()
         self.assertEqual(self.post("/v1/service-records", self.record(1), idem).status, 201)
-        return psql("SELECT scope FROM idempotency_keys WHERE idem_key = %s" % q(idem))[0][0]
+        return psql("SELECT scope FROM idempotency_keys WHERE key_hash = %s" % kh(idem))[0][0]
 
     def fake_row(self, idem, body, created="now()", status="NULL"):
         """The key's row as a first request leaves it between its COMMIT and
@@ -401,8 +411,8 @@ class IdempotencyTest(ApiTest):
         scope = self.admin_scope()
         canon = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         fp = hashlib.sha256(b"POST\0/v1/service-records\0" + canon.encode()).hexdigest()
-        psql("INSERT INTO idempotency_keys (scope, idem_key, fingerprint, created_at, expires_at, status)"
-             " VALUES (%s, %s, %s, %s, now() + interval '1 day', %s)" % (q(scope), q(idem), q(fp), created, status))
+        psql("INSERT INTO idempotency_keys (scope, key_hash, fingerprint, created_at, expires_at, status)"
+             " VALUES (%s, %s, %s, %s, now() + interval '1 day', %s)" % (q(scope), kh(idem), q(fp), created, status))
         return scope
 
     def record(self, day):
@@ -410,19 +420,24 @@ class IdempotencyTest(ApiTest):
                 "delivered_on": "2015-01-%02d" % day, "notes": "idem %s" % uuid.uuid4()}
 
     def test_a_duplicate_waits_for_the_first_response(self):
+        """A duplicate that finds the key's row without its response (the
+        first request between its COMMIT and storing it) waits for it."""
         idem, body = new_key(), self.record(5)
-        scope = self.fake_row(idem, body)
+        first = self.post("/v1/service-records", body, idem)
+        self.assertEqual(first.status, 201, first)
+        where = " WHERE key_hash = %s" % kh(idem)
+        stored = psql("SELECT status, location, content_type, body FROM idempotency_keys" + where)[0]
+        psql("UPDATE idempotency_keys SET status = NULL, location = NULL, content_type = NULL, body = NULL" + where)
         out = []
         t = threading.Thread(target=lambda: out.append(self.post("/v1/service-records", body, idem)))
         t.start()
         time.sleep(0.4)
-        psql("UPDATE idempotency_keys SET status = 201, content_type = 'application/json', location = '/v1/x',"
-             " body = '{\"stored\":true}' WHERE scope = %s AND idem_key = %s" % (q(scope), q(idem)))
+        self.assertTrue(t.is_alive(), out)
+        psql("UPDATE idempotency_keys SET status = %s, location = %s, content_type = %s, body = %s"
+             % tuple(q(v) for v in stored) + where)
         t.join()
-        r = out[0]
-        self.assertEqual((r.status, r.body, r.header("location"), r.header(REPLAYED)),
-                         (201, b'{"stored":true}', "/v1/x", "true"))
-        self.assertEqual(self.count("SELECT count(*) FROM service_records WHERE notes = %s" % q(body["notes"])), 0)
+        self.assertReplay(first, out[0])
+        self.assertEqual(self.count("SELECT count(*) FROM service_records WHERE notes = %s" % q(body["notes"])), 1)
 
     def test_in_progress_then_409_with_retry_after(self):
         idem, body = new_key(), self.record(6)
@@ -451,21 +466,21 @@ class IdempotencyTest(ApiTest):
         idem = new_key()
         first = self.post("/v1/service-records", body, idem)
         self.assertEqual(first.status, 201, first)
-        psql("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE idem_key = %s" % q(idem))
+        psql("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key_hash = %s" % kh(idem))
         # Past its 24 hours the key names nothing: the request runs again.
         again = self.post("/v1/service-records", body, idem)
         self.assertEqual(again.status, 201, again)
         self.assertIsNone(again.header(REPLAYED))
         self.assertNotEqual(again.json()["id"], first.json()["id"])
         self.assertEqual(self.key_rows(idem), 1)
-        self.assertEqual(psql("SELECT location FROM idempotency_keys WHERE idem_key = %s" % q(idem)),
+        self.assertEqual(psql("SELECT location FROM idempotency_keys WHERE key_hash = %s" % kh(idem)),
                          [[again.header("location")]])
         # A new server prunes expired rows with its first stored response.
         gone = [new_key() for _ in range(5)]
         for g in gone:
-            psql("INSERT INTO idempotency_keys (scope, idem_key, fingerprint, created_at, expires_at)"
+            psql("INSERT INTO idempotency_keys (scope, key_hash, fingerprint, created_at, expires_at)"
                  " VALUES ('key:00000000-0000-4000-8000-000000000000', %s, repeat('0', 64),"
-                 " now() - interval '2 days', now() - interval '1 day')" % q(g))
+                 " now() - interval '2 days', now() - interval '1 day')" % kh(g))
         s = Server(*self.server_args)
         try:
             s.default_key = self.keys["admin"]

@@ -117,6 +117,72 @@ static void test_scope(void **state)
     assert_string_equal(out, "addr:unknown");
 }
 
+static void test_key_hash(void **state)
+{
+    char out[65];
+
+    (void)state;
+    /* SHA-256 of "abc" (FIPS 180-2). */
+    assert_int_equal(incrocio_idempotency_key_hash("abc", out), INCROCIO_OK);
+    assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void test_seal_round_trip(void **state)
+{
+    static const char plain[] =
+        "{\"codice_fiscale\":\"RSSMRA80A01H501U\",\"cancellation_token\":\"t\"}";
+    unsigned char k[32], other[32];
+    char *a, *b, *back;
+    size_t len = 0;
+
+    (void)state;
+    assert_int_equal(incrocio_idempotency_seal_key("key-1", "key:abc", k), INCROCIO_OK);
+    a = incrocio_idempotency_seal_new(k, plain, strlen(plain));
+    b = incrocio_idempotency_seal_new(k, plain, strlen(plain));
+    assert_non_null(a);
+    assert_non_null(b);
+    /* nonce (12) + text + tag (16), in hex; a new nonce each time */
+    assert_int_equal(strlen(a), 2 * (12 + strlen(plain) + 16));
+    assert_string_not_equal(a, b);
+    assert_null(strstr(a, "RSSMRA"));
+    back = incrocio_idempotency_unseal_new(k, a, &len);
+    assert_non_null(back);
+    assert_int_equal(len, strlen(plain));
+    assert_string_equal(back, plain);
+    free(back);
+    /* Another key (or scope) opens nothing. */
+    assert_int_equal(incrocio_idempotency_seal_key("key-2", "key:abc", other), INCROCIO_OK);
+    assert_null(incrocio_idempotency_unseal_new(other, a, &len));
+    assert_int_equal(incrocio_idempotency_seal_key("key-1", "addr:127.0.0.1", other), INCROCIO_OK);
+    assert_memory_not_equal(k, other, 32);
+    assert_null(incrocio_idempotency_unseal_new(other, a, &len));
+    /* One flipped digit anywhere, a truncation, non-hex: refused. */
+    for (size_t i = 0; i < strlen(a); i += 7) {
+        char saved = a[i];
+
+        a[i] = saved == '0' ? '1' : '0';
+        back = incrocio_idempotency_unseal_new(k, a, &len);
+        if (back != NULL)
+            fail_msg("digit %zu altered, still unsealed", i);
+        a[i] = saved;
+    }
+    a[strlen(a) - 2] = '\0';
+    assert_null(incrocio_idempotency_unseal_new(k, a, &len));
+    assert_null(incrocio_idempotency_unseal_new(k, "", &len));
+    assert_null(incrocio_idempotency_unseal_new(k, "abc", &len));
+    assert_null(incrocio_idempotency_unseal_new(k, "zz", &len));
+    free(a);
+    free(b);
+    /* An empty body seals too. */
+    a = incrocio_idempotency_seal_new(k, "", 0);
+    assert_non_null(a);
+    back = incrocio_idempotency_unseal_new(k, a, &len);
+    assert_non_null(back);
+    assert_int_equal(len, 0);
+    free(back);
+    free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +191,8 @@ int main(void)
         cmocka_unit_test(test_fingerprint_canonical),
         cmocka_unit_test(test_fingerprint_differs),
         cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_key_hash),
+        cmocka_unit_test(test_seal_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
