@@ -6,8 +6,8 @@
 /* CORS for operators' browser apps. The allowed origins come from the
  * configuration as a comma-separated list; none by default. */
 
-#define INCROCIO_CORS_EXPOSE                                               \
-    "ETag, Location, Link, Retry-After, X-Request-Id, X-RateLimit-Limit, " \
+#define INCROCIO_CORS_EXPOSE                                                                     \
+    "ETag, Idempotency-Replayed, Location, Link, Retry-After, X-Request-Id, X-RateLimit-Limit, " \
     "X-RateLimit-Remaining, X-RateLimit-Reset"
 #define INCROCIO_CORS_ALLOW_HEADERS                                                               \
     "Authorization, Cancellation-Token, Content-Type, If-Match, If-None-Match, Idempotency-Key, " \

@@ -31,6 +31,7 @@ struct incrocio_app {
 
 struct incrocio_route;
 struct incrocio_match_sync;
+struct incrocio_idem;
 
 /* One request's context, owned by the dispatcher and freed after the response
  * is built. Handlers borrow it. */
@@ -42,6 +43,7 @@ struct incrocio_req {
     struct timespec start;
     json_t *body;                   /* the parsed JSON body of routes that take one, else NULL */
     struct incrocio_path_vars vars; /* the route's path variables, decoded */
+    struct incrocio_idem *idem;     /* a POST's Idempotency-Key state, else NULL */
 };
 
 /* Every handler has this shape and always leaves a complete response. */

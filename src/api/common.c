@@ -4,6 +4,7 @@
 
 #include "incrocio/api.h"
 #include "incrocio/cursor.h"
+#include "incrocio/idempotency.h"
 #include "incrocio/job_seeker.h"
 #include "incrocio/problem.h"
 #include "incrocio/query.h"
@@ -32,8 +33,13 @@ int incrocio_api_finish(const struct _u_request *req, struct _u_response *resp,
                         struct incrocio_req *ctx, struct incrocio_db_conn *conn, incrocio_err err,
                         const char *conflict_detail)
 {
+    /* A keyed POST's key commits with its write or not at all. */
+    if (err == INCROCIO_OK && ctx->idem != NULL)
+        err = incrocio_idempotency_claim(ctx->idem, conn);
     if (err == INCROCIO_OK)
         err = incrocio_db_commit(conn);
+    if (err == INCROCIO_OK && ctx->idem != NULL)
+        ctx->idem->claimed = 1;
     incrocio_db_checkin(ctx->app->pool, conn); /* rolls back what is left open */
     if (err == INCROCIO_ERR_CONFLICT && conflict_detail) {
         incrocio_problem_send(req, resp, ctx, 409, "conflict", conflict_detail, NULL);

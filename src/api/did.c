@@ -165,18 +165,9 @@ void incrocio_api_did_event_create(const struct _u_request *req, struct _u_respo
                                     ctx->who.key_id, &recorded);
     if (err == INCROCIO_OK)
         err = incrocio_audit_record(conn, ctx, "update", "did", id, id);
-    if (err == INCROCIO_OK)
-        err = incrocio_db_commit(conn);
-    incrocio_db_checkin(ctx->app->pool, conn);
-    if (err == INCROCIO_ERR_CONFLICT) {
+    if (!incrocio_api_finish(req, resp, ctx, conn, err,
+                             "the DID changed while this event was applied: read it again")) {
         json_decref(recorded);
-        incrocio_problem_send(req, resp, ctx, 409, "conflict",
-                              "the DID changed while this event was applied: read it again", NULL);
-        return;
-    }
-    if (err != INCROCIO_OK) {
-        json_decref(recorded);
-        incrocio_problem_from_err(req, resp, ctx, err);
         return;
     }
     snprintf(location, sizeof location, "/v1/job-seekers/%s/did", id);

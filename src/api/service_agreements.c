@@ -174,12 +174,8 @@ void incrocio_api_agreement_create(const struct _u_request *req, struct _u_respo
     if (err == INCROCIO_OK)
         err = incrocio_audit_record(conn, ctx, "create", "service_agreement",
                                     json_string_value(json_object_get(agreement, "id")), id);
-    if (err == INCROCIO_OK)
-        err = incrocio_db_commit(conn);
-    incrocio_db_checkin(ctx->app->pool, conn);
-    if (err != INCROCIO_OK) {
+    if (!incrocio_api_finish(req, resp, ctx, conn, err, NULL)) {
         json_decref(agreement);
-        incrocio_problem_from_err(req, resp, ctx, err);
         return;
     }
     snprintf(location, sizeof location, "/v1/job-seekers/%s/service-agreements/%s", id,

@@ -9,6 +9,7 @@
 
 #include "incrocio/body.h"
 #include "incrocio/cors.h"
+#include "incrocio/idempotency.h"
 #include "incrocio/keys.h"
 #include "incrocio/limits.h"
 #include "incrocio/metrics.h"
@@ -229,6 +230,21 @@ static void serve(const struct _u_request *req, struct _u_response *resp, struct
     if ((route->flags & INCROCIO_ROUTE_MERGE_PATCH) &&
         !incrocio_body_parse(req, resp, ctx, "application/merge-patch+json"))
         return;
+    if (strcmp(route->method, "POST") == 0) {
+        /* Every POST takes an Idempotency-Key: the key is claimed inside the
+         * handler's transaction (incrocio_api_finish), the response stored
+         * or replaced after it. */
+        struct incrocio_idem idem;
+        char addr[64];
+
+        client_key(req, addr, sizeof addr);
+        if (!incrocio_idempotency_before(req, resp, ctx, &idem, addr))
+            return;
+        route->handler(req, resp, ctx);
+        incrocio_idempotency_after(req, resp, ctx);
+        ctx->idem = NULL;
+        return;
+    }
     route->handler(req, resp, ctx);
 }
 
@@ -246,6 +262,7 @@ static int on_request(const struct _u_request *req, struct _u_response *resp, vo
     ctx.app = d->app;
     ctx.route = NULL;
     ctx.body = NULL;
+    ctx.idem = NULL;
     memset(&ctx.who, 0, sizeof ctx.who);
     clock_gettime(CLOCK_MONOTONIC, &ctx.start);
     if (incrocio_reqid_valid(rid))

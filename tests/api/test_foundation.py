@@ -60,6 +60,14 @@ class StatusTest(ApiTest):
         self.assertEqual(sorted(routes - documented), [], "routes missing from openapi.yaml")
         self.assertEqual(sorted(documented - routes), [], "operations the server does not have")
 
+    def test_the_contract_has_no_yaml_anchors(self):
+        """Each operation reads on its own: no anchors or aliases (a generator's
+        &id001 once appeared twice, which strict YAML loaders refuse)."""
+        with open(os.path.join(ROOT, "openapi", "openapi.yaml"), encoding="utf-8") as f:
+            found = [(n, line.strip()) for n, line in enumerate(f, 1)
+                     if re.search(r"(:|^\s*-)\s+[&*][A-Za-z_][\w-]*\s*$", line)]
+        self.assertEqual(found, [])
+
     def test_metrics_prometheus_text(self):
         self.server.get("/v1/offices/NA01")
         self.server.get("/v1/offices/NA01")
