@@ -1,11 +1,11 @@
-"""Faults (issue 8, item 2): PostgreSQL restarted under load, the API killed
-with SIGKILL in the middle of writes, SIGTERM with requests in flight.
+"""Faults (issue 8, item 2): PostgreSQL restarted under load, the server's
+connections cut while the database stays up, the API killed with SIGKILL in
+the middle of writes, SIGTERM with requests in flight.
 
 Each test runs its own server, writes only in office NA16 (no other test does)
 and checks what the database holds afterwards with SQL, by the ids and the
 codici fiscali it wrote. Bounded: each loop runs for a fixed time, each request
 has a client timeout."""
-import re
 import signal
 import socket
 import threading
@@ -80,7 +80,7 @@ class DatabaseRestartUnderLoadTest(FaultTest):
             self.run_scenario(s)
         finally:
             pg("start")  # whatever happened, the cluster is up for the tests after this one
-            stop_server(self, s)
+        stop_server(self, s)
 
     def run_scenario(self, s):
         wait_ready(s)
@@ -337,7 +337,7 @@ class KilledDuringWritesTest(FaultTest):
                         with people_lock:
                             people.append(o.json()["id"])
                 elif kind == "vacancy":
-                    title = "Guasti %d" % time.time_ns()
+                    title = "Guasti %d-%d" % (threading.get_ident(), time.time_ns())
                     rec.request("vacancy", "POST", "/v1/vacancies", vacancy_doc_random(employer["id"], title),
                                 timeout=CLIENT_TIMEOUT)
                 else:
