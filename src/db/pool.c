@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -111,27 +112,46 @@ void incrocio_db_pool_mark_replica(struct incrocio_db_pool *pool)
     atomic_store(&pool->replica, 1);
 }
 
+/* 0 when the server has closed an idle connection, or said why it will: an
+ * idle connection of ours has nothing to read (no LISTEN on it), so anything
+ * readable is the server's farewell (57P01, a restart quicker than the health
+ * check) or the end of the stream. One poll(2), no round trip. */
+static int idle_and_open(PGconn *pg)
+{
+    struct pollfd p = {PQsocket(pg), POLLIN, 0};
+
+    if (PQstatus(pg) != CONNECTION_OK || p.fd < 0)
+        return 0;
+    return poll(&p, 1, 0) == 0;
+}
+
+static int select_1(PGconn *pg)
+{
+    PGresult *res = PQexec(pg, "SELECT 1");
+    int ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+
+    PQclear(res);
+    return ok;
+}
+
+/* Its own connection, kept between checks; one the server closed (even as
+ * the check ran) is replaced and the check made again on the new one, so a
+ * server that is up never reads as down. */
 static int ping(PGconn **pg, const char *conninfo)
 {
     char err[256];
-    PGresult *res;
-    int ok;
 
-    if (*pg == NULL || PQstatus(*pg) != CONNECTION_OK) {
-        if (*pg)
-            PQfinish(*pg);
-        *pg = incrocio_db_connect_new(conninfo, err, sizeof err);
-        if (*pg == NULL)
-            return 0;
-    }
-    res = PQexec(*pg, "SELECT 1");
-    ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-    PQclear(res);
-    if (!ok) {
+    if (*pg != NULL && idle_and_open(*pg) && select_1(*pg))
+        return 1;
+    if (*pg != NULL)
         PQfinish(*pg);
-        *pg = NULL;
-    }
-    return ok;
+    *pg = incrocio_db_connect_new(conninfo, err, sizeof err);
+    if (*pg != NULL && select_1(*pg))
+        return 1;
+    if (*pg != NULL)
+        PQfinish(*pg);
+    *pg = NULL;
+    return 0;
 }
 
 static void *health_main(void *arg)
@@ -290,7 +310,7 @@ incrocio_err incrocio_db_checkout(struct incrocio_db_pool *pool, struct incrocio
     }
 
     epoch = atomic_load(&pool->epoch);
-    if (conn->pg != NULL && (conn->epoch != epoch || PQstatus(conn->pg) != CONNECTION_OK))
+    if (conn->pg != NULL && (conn->epoch != epoch || !idle_and_open(conn->pg)))
         close_conn(conn);
     if (conn->pg == NULL) {
         char err[256];

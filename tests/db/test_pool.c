@@ -202,6 +202,82 @@ static void test_dead_connection_is_replaced(void **state)
     PQfinish(killer);
 }
 
+/* Terminates backend pid and waits until it has gone. */
+static void terminate(PGconn *killer, int pid)
+{
+    char sql[128];
+    PGresult *res;
+    double t0 = now_s();
+
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", pid);
+    res = PQexec(killer, sql);
+    assert_string_equal(PQgetvalue(res, 0, 0), "t");
+    PQclear(res);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d", pid);
+    for (;;) {
+        res = PQexec(killer, sql);
+        int gone = strcmp(PQgetvalue(res, 0, 0), "0") == 0;
+        PQclear(res);
+        if (gone)
+            break;
+        assert_true(now_s() - t0 < 5);
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+}
+
+/* The server closed it while it sat in the pool (a restart quicker than the
+ * health check, an administrator): the checkout notices and hands out a new
+ * one, so no request pays for it with a 503. */
+static void test_connection_closed_while_idle_is_replaced_at_checkout(void **state)
+{
+    struct incrocio_db_pool *pool;
+    struct incrocio_db_conn *c;
+    char err[256];
+    const char *v[] = {"BN01"};
+    PGconn *killer = incrocio_db_connect_new(url(), err, sizeof err);
+    PGresult *res;
+    int pid;
+
+    (void)state;
+    assert_non_null(killer);
+    assert_int_equal(incrocio_db_pool_new(url(), 1, 500, &pool), INCROCIO_OK);
+    assert_int_equal(incrocio_db_checkout(pool, &c), INCROCIO_OK);
+    pid = PQbackendPID(c->pg);
+    incrocio_db_checkin(pool, c);
+    terminate(killer, pid);
+    assert_int_equal(incrocio_db_checkout(pool, &c), INCROCIO_OK);
+    assert_int_not_equal(PQbackendPID(c->pg), pid);
+    assert_int_equal(incrocio_db_exec(c, &ok_stmt, v, &res), INCROCIO_OK);
+    PQclear(res);
+    incrocio_db_checkin(pool, c);
+    incrocio_db_pool_free(pool);
+    PQfinish(killer);
+}
+
+/* The health check's own connection closed under it: it checks again on a
+ * new one rather than declare an outage. */
+static void test_health_check_survives_its_connection_closed(void **state)
+{
+    char err[256];
+    PGconn *killer = incrocio_db_connect_new(url(), err, sizeof err);
+    PGconn *pg = incrocio_db_connect_new(url(), err, sizeof err);
+    int pid;
+
+    (void)state;
+    assert_non_null(killer);
+    assert_non_null(pg);
+    pid = PQbackendPID(pg);
+    terminate(killer, pid);
+    assert_int_equal(ping(&pg, url()), 1);
+    assert_non_null(pg);
+    assert_int_not_equal(PQbackendPID(pg), pid);
+    PQfinish(pg);
+    pg = NULL;
+    assert_int_equal(ping(&pg, "postgresql://nobody@127.0.0.1:1/none"), 0);
+    assert_null(pg);
+    PQfinish(killer);
+}
+
 static void test_unreachable_server_fails_fast(void **state)
 {
     struct incrocio_db_pool *pool;
@@ -227,6 +303,8 @@ int main(void)
         cmocka_unit_test(test_exhaustion_times_out_with_unavailable),
         cmocka_unit_test(test_concurrent_checkouts),
         cmocka_unit_test(test_dead_connection_is_replaced),
+        cmocka_unit_test(test_connection_closed_while_idle_is_replaced_at_checkout),
+        cmocka_unit_test(test_health_check_survives_its_connection_closed),
         cmocka_unit_test(test_unreachable_server_fails_fast),
     };
     if (getenv("DATABASE_URL") == NULL) {
