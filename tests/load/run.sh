@@ -20,7 +20,7 @@
 # the test makes and drops database incrocio_load_<pid> in it), LOAD_SECONDS
 # (60), LOAD_CONNECTIONS (16), LOAD_THREADS (2), LOAD_SEEKERS (5000),
 # LOAD_EMPLOYERS (300), LOAD_RELEASE_BIN (default: build-bench/incrocio,
-# built with --buildtype=release when missing), LOAD_ASAN_BIN (default
+# which ninja brings up to date, --buildtype=release), LOAD_ASAN_BIN (default
 # build-test/incrocio; "none" skips run 3), LOAD_KEEP_DB=1 keeps the database.
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/../../scripts/lib.sh
@@ -93,11 +93,10 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$INCROCIO_ROOT/tests/lsan.supp:print_suppressions=0}
 
-if [ ! -x "$rel_bin" ]; then
+if [ -z "${LOAD_RELEASE_BIN:-}" ]; then
   echo "== build (release) in build-bench"
   { [ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release; } >"$work/build.log" 2>&1 &&
     ninja -C build-bench incrocio >>"$work/build.log" 2>&1 || { cat "$work/build.log"; fail build; finish; }
-  rel_bin=$INCROCIO_ROOT/build-bench/incrocio
 fi
 
 echo "== database $db: migrate, seed $n_seekers job seekers and $n_employers employers"
@@ -168,7 +167,7 @@ run_load() {
   rss=$(rss_kb)
   printf '%-8s %s rss_kb=%s\n' "$name" "${line#LOAD }" "${rss:-?}"
   if [ -s "$work/wrk-$name.err" ]; then
-    echo "   responses that were not 2xx (first of each wrk thread):"
+    echo "   responses that were not 2xx (the first 5 of each wrk thread):"
     head -n 10 "$work/wrk-$name.err" | sed 's/^/   /'
   fi
   if [ -z "$line" ]; then
