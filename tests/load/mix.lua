@@ -2,11 +2,14 @@
 -- server on seeded data, in the proportions of WEIGHTS below. Run by
 -- tests/load/run.sh:
 --
---   wrk -t2 -c16 -d60s -s tests/load/mix.lua http://127.0.0.1:PORT -- DATA.lua RUN KEY
+--   wrk -t2 -c16 -d60s -s tests/load/mix.lua http://127.0.0.1:PORT -- DATA.lua RUN KEY MAX_NEW
 --
 -- DATA.lua (written by run.sh from the database) returns the ids to draw
 -- from; RUN (a small integer) keeps the codici fiscali of one run apart from
--- every other's; KEY is an admin API key. Every request is one the server
+-- every other's; KEY is an admin API key; MAX_NEW bounds the job seekers a
+-- wrk thread creates in a run (each one grows the server's matching index,
+-- and the memory check compares two runs): past it, the creations and the
+-- candidacies that need a new person become service records. Every request is one the server
 -- must answer with 2xx: the writes never collide (each job seeker's codice
 -- fiscale is new, each candidacy names a job seeker this thread created and
 -- has not proposed yet, each PATCH carries the ETag its thread last saw and
@@ -23,7 +26,7 @@ local WEIGHTS = {
   {"slots", 7},             -- GET /v1/offices/{code}/slots?from=..&to=..
   {"position_matches", 8},  -- GET /v1/vacancies/{id}/positions/{pid}/matches
   {"seeker_matches", 8},    -- GET /v1/job-seekers/{id}/matches
-  {"create_seeker", 8},     -- POST /v1/job-seekers
+  {"create_seeker", 8},     -- POST /v1/job-seekers (MAX_NEW per thread, then service records)
   {"patch_seeker", 6},      -- PATCH /v1/job-seekers/{id} with If-Match
   {"service_record", 7},    -- POST /v1/service-records
   {"candidacy", 7},         -- POST /v1/candidacies
@@ -42,7 +45,7 @@ function setup(thread)
   thread:set("thread_no", #threads)
 end
 
-local data, run, key, auth
+local data, run, key, auth, max_new
 local seq = 0              -- this thread's job seekers so far
 local own = {}             -- id -> {etag=, busy=, proposed=}
 local own_ids = {}         -- ids of own, in creation order
@@ -55,6 +58,7 @@ function init(args)
   data = dofile(args[1])
   run = tonumber(args[2])
   key = args[3]
+  max_new = tonumber(args[4])
   auth = {["Authorization"] = "Bearer " .. key}
   math.randomseed(run * 1000 + thread_no)
   for _, w in ipairs(WEIGHTS) do
@@ -145,10 +149,6 @@ function request()
                     {["If-Match"] = s.etag}, "application/merge-patch+json")
       end
     end
-  elseif kind == "service_record" then
-    return send("POST", "/v1/service-records", string.format(
-      '{"office_code":"%s","service_type":"%s","channel":"%s","delivered_on":"%s","job_seeker_id":"%s"}',
-      pick(data.offices), pick(SERVICES), pick(CHANNELS), data.today, pick(data.seekers)))
   elseif kind == "candidacy" then
     local id = own_ids[next_candidate]
     if id then
@@ -158,7 +158,12 @@ function request()
         '{"position_id":"%s","job_seeker_id":"%s","source":"operator","notes":"carico"}', p[2], id))
     end
   end
-  return send("POST", "/v1/job-seekers", new_seeker())
+  if kind ~= "service_record" and seq < max_new then
+    return send("POST", "/v1/job-seekers", new_seeker())
+  end
+  return send("POST", "/v1/service-records", string.format(
+    '{"office_code":"%s","service_type":"%s","channel":"%s","delivered_on":"%s","job_seeker_id":"%s"}',
+    pick(data.offices), pick(SERVICES), pick(CHANNELS), data.today, pick(data.seekers)))
 end
 
 local function note(kind, status, body)

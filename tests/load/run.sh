@@ -19,7 +19,8 @@
 # Environment: DATABASE_URL (a cluster where the role may CREATE DATABASE;
 # the test makes and drops database incrocio_load_<pid> in it), LOAD_SECONDS
 # (60), LOAD_CONNECTIONS (16), LOAD_THREADS (2), LOAD_SEEKERS (5000),
-# LOAD_EMPLOYERS (300), LOAD_RELEASE_BIN (default: build-bench/incrocio,
+# LOAD_EMPLOYERS (300), LOAD_NEW_SEEKERS (500: the job seekers each wrk
+# thread may create in a run, see mix.lua), LOAD_RELEASE_BIN (default: build-bench/incrocio,
 # which ninja brings up to date, --buildtype=release), LOAD_ASAN_BIN (default
 # build-test/incrocio; "none" skips run 3), LOAD_KEEP_DB=1 keeps the database.
 set -uo pipefail
@@ -32,6 +33,7 @@ conns=${LOAD_CONNECTIONS:-16}
 wthreads=${LOAD_THREADS:-2}
 n_seekers=${LOAD_SEEKERS:-5000}
 n_employers=${LOAD_EMPLOYERS:-300}
+new_per_thread=${LOAD_NEW_SEEKERS:-500}
 rel_bin=${LOAD_RELEASE_BIN:-$INCROCIO_ROOT/build-bench/incrocio}
 asan_bin=${LOAD_ASAN_BIN:-$INCROCIO_ROOT/build-test/incrocio}
 base_url=${DATABASE_URL:?DATABASE_URL: a PostgreSQL cluster to make the load database in}
@@ -162,7 +164,7 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$api_pid/status" 2>/dev/null; }
 run_load() {
   local name=$1 out=$work/wrk-$1.txt line rss
   wrk -t"$wthreads" -c"$conns" -d"${seconds}s" --timeout 10s --latency -s tests/load/mix.lua "$api" \
-    -- "$work/data.lua" "$2" "$key" >"$out" 2>"$work/wrk-$name.err"
+    -- "$work/data.lua" "$2" "$key" "$new_per_thread" >"$out" 2>"$work/wrk-$name.err"
   line=$(grep '^LOAD ' "$out")
   rss=$(rss_kb)
   printf '%-8s %s rss_kb=%s\n' "$name" "${line#LOAD }" "${rss:-?}"
