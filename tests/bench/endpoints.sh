@@ -337,9 +337,12 @@ R[S]=$(pgbench_run "$work/out/pgbench-S.txt" "" -S)
 alive "$api_pid" || { echo "the server exited during the runs" >&2; cat "$work/api.log" >&2; exit 1; }
 rss_after=$(mem "$api_pid" VmRSS)
 hwm=$(mem "$api_pid" VmHWM)
-nginx_rss=$(for p in $nginx_pid $(pgrep -P "$nginx_pid"); do mem "$p" VmRSS; done | awk '{ s += $1 } END { print s }')
-pg_rss=$(for p in $(pgrep -u "$(stat -c %U "$pgdir/pg")" -f "postgres" ); do
-  [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$pgdir/pg" ] && mem "$p" VmRSS; done | awk '{ s += $1 } END { print s + 0 }')
+rss_tree() { # rss_tree PID: kB of PID and its children
+  local p
+  for p in "$1" $(pgrep -P "$1" || true); do mem "$p" VmRSS || true; done | awk '{ s += $1 } END { print s + 0 }'
+}
+nginx_rss=$(rss_tree "$nginx_pid")
+pg_rss=$(rss_tree "$(head -n 1 "$pgdir/pg/postmaster.pid" 2>/dev/null || echo 0)")
 
 echo
 echo "$(nproc) cores, ${duration} s per run, $conns clients; $seekers job seekers, $employers employers seeded;"
@@ -365,6 +368,6 @@ printf '| %-44s | %9s | %8s | %9s | %8s | %9.0f | %8s | %9s | %9s |\n' "pgbench 
   "$sr" "$sp" "" ""
 echo
 echo "memory (VmRSS): server $((rss_ready / 1024)) MB with the index loaded, $((rss_after / 1024)) MB after the runs" \
-  "(peak $((hwm / 1024)) MB); nginx $((nginx_rss / 1024)) MB (master + 2 workers); PostgreSQL ${pg_rss:+$((pg_rss / 1024)) MB}" \
-  "(all its processes, shared buffers counted in each)"
-echo "BENCH rss_ready_kb=$rss_ready rss_after_kb=$rss_after rss_peak_kb=$hwm nginx_rss_kb=$nginx_rss"
+  "(peak $((hwm / 1024)) MB); nginx $((nginx_rss / 1024)) MB (master + 2 workers); PostgreSQL $((pg_rss / 1024)) MB" \
+  "(postmaster and its children, the shared buffers they touched counted in each)"
+echo "BENCH rss_ready_kb=$rss_ready rss_after_kb=$rss_after rss_peak_kb=$hwm nginx_rss_kb=$nginx_rss pg_rss_kb=$pg_rss"
