@@ -2,7 +2,7 @@
 # The main endpoints' throughput and p99 next to nginx serving the same bytes
 # and to pgbench running the same SQL, all measured in one run on loopback.
 # A benchmark, not a test: it prints a table and exits 0 unless something
-# could not be set up. About 5 minutes (seeding ~1 min, 19 runs of 10 s).
+# could not be set up. About 7 minutes on 2 cores (seeding 2-3 min, 19 runs of 10 s).
 #
 #   tests/bench/endpoints.sh
 #
