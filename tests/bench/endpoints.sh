@@ -364,6 +364,7 @@ for e in "${endpoints[@]}"; do
   [ "$ae$ne" = 00 ] && [ "$pe" = 0 ] || echo "NOTE: $name: errors api $ae, nginx $ne, pgbench $pe"
 done
 read -r sr sp se <<<"${R[S]}"
+[ "$se" = 0 ] || echo "NOTE: pgbench -S: $se failed transactions"
 printf '| %-44s | %9s | %8s | %9s | %8s | %9.0f | %8s | %9s | %9s |\n' "pgbench -S (its own pgbench_accounts)" "" "" "" "" \
   "$sr" "$sp" "" ""
 echo

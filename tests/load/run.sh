@@ -26,7 +26,7 @@
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/../../scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
-cd "$INCROCIO_ROOT"
+cd "$INCROCIO_ROOT" || exit 1
 
 seconds=${LOAD_SECONDS:-60}
 conns=${LOAD_CONNECTIONS:-16}
@@ -132,7 +132,7 @@ lua_list() { # lua_list SQL: the rows of SQL as a Lua list of strings
   echo "match_seekers = $(lua_list "SELECT id FROM job_seekers WHERE matching_consent ORDER BY id LIMIT 500"),"
   echo "offices = $(lua_list "SELECT code FROM offices ORDER BY code"),"
   echo "skills = $(lua_list "SELECT DISTINCT code FROM job_seeker_skills ORDER BY code"),"
-  echo "occupations = $(lua_list "SELECT DISTINCT unnest(desired_occupations) FROM job_seekers ORDER BY 1")," 
+  echo "occupations = $(lua_list "SELECT DISTINCT unnest(desired_occupations) FROM job_seekers ORDER BY 1"),"
   echo "office = \"NA01\", comune = \"063049\", today = \"$(date -u +%Y-%m-%d)\","
   echo "slot_office = \"NA01\", slot_from = \"${slot_day}T00:00:00Z\", slot_to = \"${slot_day}T23:59:00Z\","
   echo "}"
