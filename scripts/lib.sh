@@ -6,7 +6,9 @@ INCROCIO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN_PACKAGES=(gcc meson ninja-build pkg-config python3 libulfius-dev libjansson-dev
   liborcania-dev libyder-dev libmicrohttpd-dev libpq-dev postgresql-15 postgresql-client-15)
 # What the tests need on top of that.
-TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev cppcheck clang-format curl haproxy)
+TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev cppcheck clang-format curl
+  haproxy # tests/scale
+  wrk)    # tests/load
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
