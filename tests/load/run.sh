@@ -54,11 +54,6 @@ export DATABASE_URL
 admin_url=${base_url%/*}/postgres
 api_pid=
 
-alive() { # true while PID runs (a zombie is not)
-  local state
-  state=$(sed -E 's/^.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
 
 stop_api() { # SIGTERM, SIGKILL after 30 s; sets api_rc
   local i
