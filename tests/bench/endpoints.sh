@@ -51,8 +51,6 @@ pgdir=$work/pg
 api_pid=
 nginx_pid=
 
-
-
 cleanup() {
   trap - EXIT INT TERM
   stop_pid "$api_pid"

@@ -41,8 +41,6 @@ pgdir=$work/pg
 api_pid=
 nginx_pid=
 
-
-
 save_logs() {
   [ -n "${BENCH_SAVE_DIR:-}" ] || return 0
   mkdir -p "$BENCH_SAVE_DIR"

@@ -67,8 +67,6 @@ else
 fi
 api_pid=
 
-
-
 cleanup() {
   trap - EXIT INT TERM
   stop_pid "$api_pid"
