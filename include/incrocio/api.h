@@ -148,6 +148,10 @@ void incrocio_api_send_page(const struct _u_request *req, struct _u_response *re
  * with the problem (503 when the database is unavailable) sent. */
 int incrocio_api_begin(const struct _u_request *req, struct _u_response *resp,
                        struct incrocio_req *ctx, struct incrocio_db_conn **conn);
+/* The same on a given pool (the read replica's: src/api/replica.c). */
+int incrocio_api_begin_on(const struct _u_request *req, struct _u_response *resp,
+                          struct incrocio_req *ctx, struct incrocio_db_pool *pool,
+                          struct incrocio_db_conn **conn);
 /* 1 when the request carries If-Match; else the 428 naming what (e.g. "vacancy")
  * has been sent. */
 int incrocio_api_require_if_match(const struct _u_request *req, struct _u_response *resp,

@@ -118,21 +118,28 @@ void incrocio_api_send_page(const struct _u_request *req, struct _u_response *re
     json_decref(body);
 }
 
-int incrocio_api_begin(const struct _u_request *req, struct _u_response *resp,
-                       struct incrocio_req *ctx, struct incrocio_db_conn **conn)
+int incrocio_api_begin_on(const struct _u_request *req, struct _u_response *resp,
+                          struct incrocio_req *ctx, struct incrocio_db_pool *pool,
+                          struct incrocio_db_conn **conn)
 {
-    incrocio_err err = incrocio_db_checkout(ctx->app->pool, conn);
+    incrocio_err err = incrocio_db_checkout(pool, conn);
 
     if (err == INCROCIO_OK) {
         err = incrocio_db_begin(*conn);
         if (err != INCROCIO_OK)
-            incrocio_db_checkin(ctx->app->pool, *conn);
+            incrocio_db_checkin(pool, *conn);
     }
     if (err != INCROCIO_OK) {
         incrocio_problem_from_err(req, resp, ctx, err);
         return 0;
     }
     return 1;
+}
+
+int incrocio_api_begin(const struct _u_request *req, struct _u_response *resp,
+                       struct incrocio_req *ctx, struct incrocio_db_conn **conn)
+{
+    return incrocio_api_begin_on(req, resp, ctx, ctx->app->pool, conn);
 }
 
 int incrocio_api_require_if_match(const struct _u_request *req, struct _u_response *resp,

@@ -19,20 +19,8 @@ int incrocio_api_begin_read(const struct _u_request *req, struct _u_response *re
                             struct incrocio_req *ctx, struct incrocio_db_pool **pool,
                             struct incrocio_db_conn **conn)
 {
-    incrocio_err err;
-
     *pool = incrocio_api_read_pool(ctx);
-    err = incrocio_db_checkout(*pool, conn);
-    if (err == INCROCIO_OK) {
-        err = incrocio_db_begin(*conn);
-        if (err != INCROCIO_OK)
-            incrocio_db_checkin(*pool, *conn);
-    }
-    if (err != INCROCIO_OK) {
-        incrocio_problem_from_err(req, resp, ctx, err);
-        return 0;
-    }
-    return 1;
+    return incrocio_api_begin_on(req, resp, ctx, *pool, conn);
 }
 
 int incrocio_api_finish_read(const struct _u_request *req, struct _u_response *resp,
