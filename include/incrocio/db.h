@@ -153,10 +153,14 @@ incrocio_err incrocio_db_one_json(PGresult *res, json_t **doc);
 incrocio_err incrocio_db_save_doc(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
                                   const char *id, const json_t *doc, long version, char *id_out);
 
+/* incrocio_db_exec for exactly one row: NOT_FOUND (nothing to clear) when
+ * the result has none or several (src/db/results.c). */
+incrocio_err incrocio_db_exec_one(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
+                                  const char *const *values, PGresult **res);
 /* Runs a list statement for a page of `limit` rows: limit_text, which
  * values holds at the statement's row-limit parameter, is set to limit + 1,
  * so *more tells whether another page follows; *n is the rows of this page
- * (at most limit) in *res, which the caller PQclear()s (src/db/page.c). */
+ * (at most limit) in *res, which the caller PQclear()s (src/db/results.c). */
 incrocio_err incrocio_db_page_exec(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
                                    const char *const *values, char limit_text[16], int limit,
                                    PGresult **res, int *n, int *more);

@@ -127,15 +127,11 @@ incrocio_err incrocio_db_slot_withdraw(struct incrocio_db_conn *conn, const char
     static const char *const codes[] = {"slot.cancelled", "slot.past", "slot.booked"};
     const char *values[2] = {office, id};
     PGresult *res;
-    incrocio_err err = incrocio_db_exec(conn, &slot_withdraw_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &slot_withdraw_stmt, values, &res);
 
     *refusal = NULL;
     if (err != INCROCIO_OK)
         return err;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
         if (strcmp(PQgetvalue(res, 0, 0), codes[i]) == 0)
             *refusal = codes[i];
@@ -218,14 +214,10 @@ incrocio_err incrocio_db_appointment_scope(struct incrocio_db_conn *conn, const 
 {
     const char *values[1] = {id};
     PGresult *res;
-    incrocio_err err = incrocio_db_exec(conn, &appointment_scope_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &appointment_scope_stmt, values, &res);
 
     if (err != INCROCIO_OK)
         return err;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
     snprintf(scope->office, sizeof scope->office, "%s", PQgetvalue(res, 0, 0));
     snprintf(scope->created_by, sizeof scope->created_by, "%s", PQgetvalue(res, 0, 1));
     snprintf(scope->token_hash, sizeof scope->token_hash, "%s", PQgetvalue(res, 0, 2));

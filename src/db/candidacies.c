@@ -69,25 +69,12 @@ static const struct incrocio_stmt touch_stmt = {
     INCROCIO_STMT_CAND_SEEKER_TOUCH, 1,
     "UPDATE job_seekers SET version = version + 1, updated_at = now() WHERE id = $1::uuid"};
 
-/* Runs stmt for a result of exactly one row: NOT_FOUND without one. */
-static incrocio_err one_row(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
-                            const char *const *values, PGresult **res)
-{
-    incrocio_err err = incrocio_db_exec(conn, stmt, values, res);
-
-    if (err == INCROCIO_OK && PQntuples(*res) != 1) {
-        PQclear(*res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
-    return err;
-}
-
 incrocio_err incrocio_db_cand_position(struct incrocio_db_conn *conn, const char *position_id,
                                        struct incrocio_cand_position *out)
 {
     const char *values[1] = {position_id};
     PGresult *res;
-    incrocio_err err = one_row(conn, &position_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &position_stmt, values, &res);
 
     if (err != INCROCIO_OK)
         return err;
@@ -105,7 +92,7 @@ incrocio_err incrocio_db_cand_seeker_office(struct incrocio_db_conn *conn, const
 {
     const char *values[1] = {id};
     PGresult *res;
-    incrocio_err err = one_row(conn, &seeker_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &seeker_stmt, values, &res);
 
     if (err != INCROCIO_OK)
         return err;
@@ -134,7 +121,7 @@ incrocio_err incrocio_db_cand_insert(struct incrocio_db_conn *conn,
                              c->source,        c->score,
                              c->model_version, c->key_id && c->key_id[0] ? c->key_id : NULL};
     PGresult *res;
-    incrocio_err err = one_row(conn, &insert_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &insert_stmt, values, &res);
 
     if (err != INCROCIO_OK)
         return err;
@@ -148,7 +135,7 @@ incrocio_err incrocio_db_cand_scope(struct incrocio_db_conn *conn, const char *i
 {
     const char *values[1] = {id};
     PGresult *res;
-    incrocio_err err = one_row(conn, &scope_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &scope_stmt, values, &res);
 
     if (err != INCROCIO_OK)
         return err;

@@ -49,15 +49,11 @@ incrocio_err incrocio_db_idempotency_find(struct incrocio_db_conn *conn, const c
 {
     const char *values[2] = {scope, key};
     PGresult *res;
-    incrocio_err err = incrocio_db_exec(conn, &find_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &find_stmt, values, &res);
 
     memset(out, 0, sizeof *out);
     if (err != INCROCIO_OK)
         return err;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
     copy_col(res, 0, out->fingerprint, sizeof out->fingerprint);
     out->status = atoi(PQgetvalue(res, 0, 1));
     copy_col(res, 2, out->location, sizeof out->location);

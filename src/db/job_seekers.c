@@ -133,14 +133,10 @@ incrocio_err incrocio_db_job_seeker_scope(struct incrocio_db_conn *conn, const c
 {
     const char *values[1] = {id};
     PGresult *res;
-    incrocio_err err = incrocio_db_exec(conn, &scope_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &scope_stmt, values, &res);
 
     if (err != INCROCIO_OK)
         return err;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
     snprintf(office, 8, "%s", PQgetvalue(res, 0, 0));
     *did_state = PQgetvalue(res, 0, 1)[0];
     PQclear(res);
@@ -190,17 +186,13 @@ incrocio_err incrocio_db_did_get(struct incrocio_db_conn *conn, const char *id, 
     const char *values[1] = {id};
     json_error_t jerr;
     PGresult *res;
-    incrocio_err err = incrocio_db_exec(conn, &did_get_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &did_get_stmt, values, &res);
     json_t *history;
     const char *state;
 
     *did = NULL;
     if (err != INCROCIO_OK)
         return err;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
     history = json_loads(PQgetvalue(res, 0, 1), 0, &jerr);
     state = PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0);
     if (history != NULL)

@@ -15,15 +15,11 @@ incrocio_err incrocio_db_key_lookup(struct incrocio_db_conn *conn, const char *h
 {
     const char *values[1] = {hash_hex};
     PGresult *res;
-    incrocio_err err = incrocio_db_exec(conn, &lookup_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &lookup_stmt, values, &res);
     int role;
 
     if (err != INCROCIO_OK)
         return err;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
     memset(who, 0, sizeof *who);
     snprintf(who->key_id, sizeof who->key_id, "%s", PQgetvalue(res, 0, 0));
     role = incrocio_role_parse(PQgetvalue(res, 0, 1));

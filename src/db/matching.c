@@ -24,14 +24,10 @@ incrocio_err incrocio_db_position_state(struct incrocio_db_conn *conn, const cha
 {
     const char *params[2] = {vacancy_id, position_id};
     PGresult *res;
-    incrocio_err err = incrocio_db_exec(conn, &position_stmt, params, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &position_stmt, params, &res);
 
     if (err)
         return err;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
     snprintf(out->vacancy_state, sizeof out->vacancy_state, "%s", PQgetvalue(res, 0, 0));
     snprintf(out->employer_id, sizeof out->employer_id, "%s", PQgetvalue(res, 0, 1));
     out->full = PQgetvalue(res, 0, 2)[0] == 't';

@@ -90,14 +90,10 @@ incrocio_err incrocio_db_vacancy_scope(struct incrocio_db_conn *conn, const char
 {
     const char *values[1] = {id};
     PGresult *res;
-    incrocio_err err = incrocio_db_exec(conn, &scope_stmt, values, &res);
+    incrocio_err err = incrocio_db_exec_one(conn, &scope_stmt, values, &res);
 
     if (err != INCROCIO_OK)
         return err;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return INCROCIO_ERR_NOT_FOUND;
-    }
     snprintf(state, 16, "%s", PQgetvalue(res, 0, 0));
     snprintf(employer_id, 37, "%s", PQgetvalue(res, 0, 1));
     snprintf(office, 8, "%s", PQgetvalue(res, 0, 2));

@@ -1,8 +1,22 @@
-/* One page of a list (include/incrocio/db.h): every list statement asks for
- * one row more than the page holds, to know whether another page follows. */
+/* Results of a known shape (include/incrocio/db.h): exactly one row, or one
+ * page of a list — every list statement asks for one row more than the page
+ * holds, to know whether another page follows. */
 #include <stdio.h>
 
 #include "incrocio/db.h"
+
+incrocio_err incrocio_db_exec_one(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
+                                  const char *const *values, PGresult **res)
+{
+    incrocio_err err = incrocio_db_exec(conn, stmt, values, res);
+
+    if (err == INCROCIO_OK && PQntuples(*res) != 1) {
+        PQclear(*res);
+        *res = NULL;
+        return INCROCIO_ERR_NOT_FOUND;
+    }
+    return err;
+}
 
 incrocio_err incrocio_db_page_exec(struct incrocio_db_conn *conn, const struct incrocio_stmt *stmt,
                                    const char *const *values, char limit_text[16], int limit,
