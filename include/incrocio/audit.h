@@ -24,6 +24,14 @@ incrocio_err incrocio_audit_record_people(struct incrocio_db_conn *conn,
                                           const struct incrocio_req *ctx, const char *action,
                                           const char *ids_pg_array);
 
+/* One event per item of a list shown to the caller, in one statement: the
+ * resource's id is the item's member id_member, the person it names its
+ * member seeker_member (null or absent: none). Nothing when items is empty. */
+incrocio_err incrocio_audit_record_items(struct incrocio_db_conn *conn,
+                                         const struct incrocio_req *ctx, const char *action,
+                                         const char *resource_type, const json_t *items,
+                                         const char *id_member, const char *seeker_member);
+
 struct incrocio_audit_filter {
     const char *job_seeker_id; /* each NULL when not filtered on */
     const char *key_id;

@@ -503,21 +503,6 @@ void incrocio_api_candidacy_event_create(const struct _u_request *req, struct _u
     json_decref(doc);
 }
 
-/* The pg text[] literal of the job seekers in items, for the audit. */
-static void seekers_literal(const json_t *items, char *out, size_t len)
-{
-    const json_t *item;
-    size_t i, at = 0;
-
-    out[at++] = '{';
-    json_array_foreach (items, i, item) {
-        const char *s = json_string_value(json_object_get(item, "job_seeker_id"));
-        if (s && at + 40 < len)
-            at += (size_t)snprintf(out + at, len - at, "%s%s", at > 1 ? "," : "", s);
-    }
-    snprintf(out + at, len - at, "}");
-}
-
 void incrocio_api_candidacies_list(const struct _u_request *req, struct _u_response *resp,
                                    struct incrocio_req *ctx)
 {
@@ -533,7 +518,7 @@ void incrocio_api_candidacies_list(const struct _u_request *req, struct _u_respo
     json_t *errors = json_array(), *items, *item;
     uint8_t secret[64];
     size_t secret_len = 0, i;
-    char last_id[37] = "", *ids = NULL;
+    char last_id[37] = "";
     const char *v;
     incrocio_err err;
     int more = 0;
@@ -586,18 +571,9 @@ void incrocio_api_candidacies_list(const struct _u_request *req, struct _u_respo
     if (err == INCROCIO_OK)
         err = employer_secret(conn, ctx, secret, &secret_len);
     /* Whose candidacies were listed to staff is a read of those people. */
-    if (err == INCROCIO_OK && ctx->who.role != INCROCIO_ROLE_EMPLOYER &&
-        json_array_size(items) > 0) {
-        size_t len = json_array_size(items) * 38 + 4;
-        ids = malloc(len);
-        if (ids == NULL)
-            err = INCROCIO_ERR_NOMEM;
-        else
-            seekers_literal(items, ids, len);
-        if (err == INCROCIO_OK)
-            err = incrocio_audit_record_people(conn, ctx, "list", ids);
-        free(ids);
-    }
+    if (err == INCROCIO_OK && ctx->who.role != INCROCIO_ROLE_EMPLOYER)
+        err = incrocio_audit_record_items(conn, ctx, "list", "job_seeker", items, "job_seeker_id",
+                                          "job_seeker_id");
     if (!incrocio_api_finish(req, resp, ctx, conn, err, NULL)) {
         json_decref(items);
         return;

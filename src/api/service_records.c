@@ -268,10 +268,17 @@ void incrocio_api_service_records_list(const struct _u_request *req, struct _u_r
         return;
     items = json_array();
     err = incrocio_db_service_records_list(conn, &f, items, &more, last_id);
-    json_array_foreach (items, i, doc) {
-        if (err != INCROCIO_OK)
-            break;
-        err = audit_read(conn, ctx, doc);
+    if (err == INCROCIO_OK) {
+        /* the records that name a person, read in one statement */
+        json_t *named = json_array();
+
+        json_array_foreach (items, i, doc) {
+            if (json_is_string(json_object_get(doc, "job_seeker_id")))
+                json_array_append(named, doc);
+        }
+        err = incrocio_audit_record_items(conn, ctx, "read", "service_record", named, "id",
+                                          "job_seeker_id");
+        json_decref(named);
     }
     if (!incrocio_api_finish(req, resp, ctx, conn, err, NULL)) {
         json_decref(items);

@@ -253,8 +253,8 @@ void incrocio_api_agenda_get(const struct _u_request *req, struct _u_response *r
     const char *office = incrocio_req_path_var(ctx, "code");
     const char *date = incrocio_query_get(req, "date");
     struct incrocio_db_conn *conn;
-    json_t *errors = json_array(), *slots = NULL, *body, *slot, *a;
-    size_t i, j;
+    json_t *errors = json_array(), *slots = NULL, *body, *slot;
+    size_t i;
     incrocio_err err;
 
     incrocio_query_reject_unknown(req, allowed, errors);
@@ -271,14 +271,17 @@ void incrocio_api_agenda_get(const struct _u_request *req, struct _u_response *r
     if (!incrocio_api_office_open(req, resp, ctx, office, 1, &conn))
         return;
     err = incrocio_db_agenda(conn, office, date, &slots);
-    /* Each appointment shows a person: each is a read of that person. */
-    json_array_foreach (slots, i, slot) {
-        json_array_foreach (json_object_get(slot, "appointments"), j, a) {
-            if (err == INCROCIO_OK)
-                err = incrocio_audit_record(conn, ctx, "read", "appointment",
-                                            json_string_value(json_object_get(a, "id")),
-                                            json_string_value(json_object_get(a, "job_seeker_id")));
+    /* Each appointment shows a person: each is a read of that person (one
+     * statement for the day). */
+    if (err == INCROCIO_OK) {
+        json_t *shown = json_array();
+
+        json_array_foreach (slots, i, slot) {
+            json_array_extend(shown, json_object_get(slot, "appointments"));
         }
+        err = incrocio_audit_record_items(conn, ctx, "read", "appointment", shown, "id",
+                                          "job_seeker_id");
+        json_decref(shown);
     }
     if (!incrocio_api_finish(req, resp, ctx, conn, err, NULL)) {
         json_decref(slots);

@@ -16,6 +16,14 @@ static const struct incrocio_stmt insert_many_stmt = {
     " request_id) SELECT $1::uuid, $2, $3, $4, x, x::uuid, $6"
     " FROM unnest($5::text[]) AS x"};
 
+/* One row per pair of two parallel text[]: the records a list showed, each
+ * with the person it names (or NULL). */
+static const struct incrocio_stmt insert_items_stmt = {
+    INCROCIO_STMT_AUDIT_INSERT_ITEMS, 7,
+    "INSERT INTO audit_events (key_id, role, action, resource_type, resource_id, job_seeker_id,"
+    " request_id) SELECT $1::uuid, $2, $3, $4, r, s::uuid, $7"
+    " FROM unnest($5::text[], $6::text[]) AS u(r, s)"};
+
 static const struct incrocio_stmt list_stmt = {
     INCROCIO_STMT_AUDIT_LIST, 6,
     "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), key_id,"
@@ -43,6 +51,56 @@ incrocio_err incrocio_audit_record(struct incrocio_db_conn *conn, const struct i
     incrocio_err err = incrocio_db_exec(conn, &insert_stmt, values, &res);
 
     PQclear(res);
+    return err;
+}
+
+/* Appends the member `name` of each item to a text[] literal: ids (UUIDs,
+ * which need no quoting) or NULL. */
+static char *ids_literal_new(const json_t *items, const char *name)
+{
+    size_t n = json_array_size(items), at = 0, i;
+    char *out = malloc(n * 38 + 3);
+    const json_t *item;
+
+    if (out == NULL)
+        return NULL;
+    out[at++] = '{';
+    json_array_foreach (items, i, item) {
+        const char *v = json_string_value(json_object_get(item, name));
+        at += (size_t)sprintf(out + at, "%s%s", i ? "," : "", v && strlen(v) == 36 ? v : "NULL");
+    }
+    strcpy(out + at, "}");
+    return out;
+}
+
+incrocio_err incrocio_audit_record_items(struct incrocio_db_conn *conn,
+                                         const struct incrocio_req *ctx, const char *action,
+                                         const char *resource_type, const json_t *items,
+                                         const char *id_member, const char *seeker_member)
+{
+    char *ids, *seekers;
+    incrocio_err err = INCROCIO_ERR_NOMEM;
+
+    if (json_array_size(items) == 0)
+        return INCROCIO_OK;
+    ids = ids_literal_new(items, id_member);
+    seekers = ids_literal_new(items, seeker_member);
+    if (ids && seekers) {
+        const char *values[7] = {ctx->who.key_id[0] ? ctx->who.key_id : NULL,
+                                 incrocio_role_name(ctx->who.role),
+                                 action,
+                                 resource_type,
+                                 ids,
+                                 seekers,
+                                 ctx->request_id};
+        PGresult *res;
+
+        err = incrocio_db_exec(conn, &insert_items_stmt, values, &res);
+        if (err == INCROCIO_OK)
+            PQclear(res);
+    }
+    free(ids);
+    free(seekers);
     return err;
 }
 
